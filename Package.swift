@@ -1,0 +1,139 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// One settings block for every target, as Hummingbird does: Swift 6 language mode plus the
+// upcoming features that keep imports and existentials explicit.
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "meterbridge",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "meterbridge", targets: ["meterbridge"]),
+        .library(name: "BillingCore", targets: ["BillingCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // The system's libcrypto (libssl-dev): HMAC-SHA256 and CRYPTO_memcmp for webhook signatures.
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        // The system's SQLite (libsqlite3-dev): the embedded default store.
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        // Pure core: no I/O and no clock reads. Decoding, signatures, state machine, aggregation.
+        .target(
+            name: "BillingCore",
+            dependencies: ["COpenSSL"],
+            swiftSettings: swiftSettings
+        ),
+        // Durable storage: the inbox, derived state and usage ledger on SQLite.
+        .target(
+            name: "BillingStore",
+            dependencies: [
+                "BillingCore",
+                "CSQLite",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The application: HTTP routes, services, configuration and the composition root.
+        .target(
+            name: "MeterBridge",
+            dependencies: [
+                "BillingCore",
+                "BillingStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Helpers shared by tests, the demo and the developer commands: signed-event builder, fixtures.
+        .target(
+            name: "MeterBridgeTesting",
+            dependencies: [
+                "BillingCore",
+                "MeterBridge",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The `meterbridge` command: @main and one small file per subcommand.
+        .executableTarget(
+            name: "meterbridge",
+            dependencies: [
+                "BillingCore",
+                "BillingStore",
+                "MeterBridge",
+                "MeterBridgeTesting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BillingCoreTests",
+            dependencies: ["BillingCore"],
+            resources: [.copy("Fixtures"), .copy("Vectors")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BillingStoreTests",
+            dependencies: ["BillingCore", "BillingStore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MeterBridgeTests",
+            dependencies: [
+                "BillingCore",
+                "BillingStore",
+                "MeterBridge",
+                "MeterBridgeTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,103 @@
+import BillingStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// `/healthz` (the process serves), `/readyz` (it can take webhooks, and how far behind it is) and `/metrics`.
+struct HealthController: Sendable {
+    let inbox: any InboxStore
+    let clock: any UnixClock
+    let metrics: MeterBridgeMetrics
+
+    func register(on router: Router<some RequestContext>) {
+        router.get("/healthz") { _, _ in
+            JSONText.response(status: .ok, body: #"{"status":"ok"}"#)
+        }
+        router.get("/readyz") { _, context in
+            let report = await readiness(logger: context.logger)
+            return Self.encode(report, status: report.ready ? .ok : .serviceUnavailable)
+        }
+        router.get("/metrics") { _, _ in
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: metrics.render()))
+            )
+        }
+    }
+
+    /// Ready means webhooks can be stored. Processing lag and dead letters are reported but do not make the
+    /// instance unready: taking it out of the load balancer would stop ingest too and make the backlog worse.
+    func readiness(logger: Logger) async -> ReadinessReport {
+        var report = ReadinessReport()
+        do {
+            try await inbox.checkWritable()
+            report.checks["store"] = .init(status: "ok")
+        } catch {
+            logger.error("Readiness: store cannot commit", metadata: ["error": "\(error)"])
+            report.checks["store"] = .init(status: "fail", detail: "the store cannot commit: \(error)")
+        }
+        do {
+            let counts = try await inbox.counts()
+            let oldest = try await inbox.oldestUnprocessedReceivedAt()
+            let age = oldest.map { max(0, clock.nowMilliseconds() - $0) / 1000 }
+            let pending = (counts[.pending] ?? 0) + (counts[.failed] ?? 0)
+            report.checks["processing"] = .init(
+                status: (age ?? 0) > Self.lagWarning ? "warn" : "ok",
+                detail: age.map { "oldest unprocessed event received \($0) s ago" } ?? "no unprocessed events",
+                ageSeconds: age, count: pending
+            )
+            let dead = counts[.dead] ?? 0
+            report.checks["dead_letters"] = .init(
+                status: dead > 0 ? "warn" : "ok",
+                detail: dead > 0 ? "\(dead) events gave up after repeated failures; see `meterbridge events --status dead`" : nil,
+                count: dead
+            )
+        } catch {
+            report.checks["processing"] = .init(status: "fail", detail: "the store cannot be read: \(error)")
+        }
+        return report
+    }
+
+    // Stripe's finalization grace is an hour; a backlog of five minutes already deserves attention.
+    static let lagWarning: Int64 = 300
+
+    static func encode(_ value: some Encodable, status: HTTPResponse.Status) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        let data = (try? encoder.encode(value)) ?? Data(#"{"error":{"type":"api_error","code":"encoding_failed","message":"could not encode"}}"#.utf8)
+        return JSONText.response(status: status, buffer: ByteBuffer(bytes: data))
+    }
+}
+
+/// The `/readyz` answer: overall status and one entry per check.
+struct ReadinessReport: Codable, Sendable {
+    var checks: [String: Check] = [:]
+    var status: String { ready ? "ready" : "not_ready" }
+    var ready: Bool { !checks.values.contains { $0.status == "fail" } }
+
+    /// One check: `ok`, `warn` (reported, still ready) or `fail` (not ready).
+    struct Check: Codable, Sendable {
+        var status: String
+        var detail: String?
+        var ageSeconds: Int64?
+        var count: Int?
+    }
+
+    enum CodingKeys: String, CodingKey { case status, checks }
+
+    init() {}
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        checks = try container.decode([String: Check].self, forKey: .checks)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(status, forKey: .status)
+        try container.encode(checks, forKey: .checks)
+    }
+}
