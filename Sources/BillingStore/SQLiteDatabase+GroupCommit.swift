@@ -25,10 +25,16 @@ extension SQLiteDatabase {
         logger: Logger,
         queue: BlockingJobQueue<WriteJob>,
         statistics: WriterStatistics,
+        checkpoints: CheckpointSignal,
         ready: () -> Void
     ) throws {
         let connection = try SQLiteConnection(path: path, flags: .default)
-        defer { connection.close() }
+        let walHook = installWALHook(on: connection, signal: checkpoints)
+        defer {
+            // Closed first: the hook's context must stay valid as long as the connection may call it.
+            connection.close()
+            walHook.release()
+        }
         try connection.setBusyTimeout(milliseconds: configuration.busyTimeoutMilliseconds)
         // WAL: readers never block the writer nor it them, and a commit appends to one file with one fsync.
         let journalMode = try connection.pragma("journal_mode = WAL")

@@ -18,6 +18,10 @@ public final class SQLiteDatabase: Sendable {
         public var maxBatchSize: Int
         /// Page cache of the writer connection, in KiB (16,384); readers get half.
         public var cacheSizeKiB: Int
+        /// WAL size, in pages, from which the checkpointer thread copies the WAL back into the database (1,000).
+        public var backgroundCheckpointPages: Int
+        /// WAL size, in pages, from which the writer checkpoints by itself after a commit, to bound the WAL (10,000).
+        public var walSizeLimitPages: Int
         /// The schema, in version order (`Migration.all`).
         public var migrations: [Migration]
 
@@ -26,12 +30,16 @@ public final class SQLiteDatabase: Sendable {
             busyTimeout: Duration = .seconds(5),
             maxBatchSize: Int = 2048,
             cacheSizeKiB: Int = 16384,
+            backgroundCheckpointPages: Int = 1000,
+            walSizeLimitPages: Int = 10000,
             migrations: [Migration] = Migration.all
         ) {
             self.readerCount = readerCount
             self.busyTimeout = busyTimeout
             self.maxBatchSize = maxBatchSize
             self.cacheSizeKiB = cacheSizeKiB
+            self.backgroundCheckpointPages = backgroundCheckpointPages
+            self.walSizeLimitPages = walSizeLimitPages
             self.migrations = migrations
         }
     }
@@ -43,6 +51,7 @@ public final class SQLiteDatabase: Sendable {
     let writeQueue: BlockingJobQueue<WriteJob>
     let readQueue: BlockingJobQueue<ReadJob>
     let statistics: WriterStatistics
+    let checkpoints: CheckpointSignal
     private let threadsExited: ExitLatch
 
     private init(
@@ -52,6 +61,7 @@ public final class SQLiteDatabase: Sendable {
         writeQueue: BlockingJobQueue<WriteJob>,
         readQueue: BlockingJobQueue<ReadJob>,
         statistics: WriterStatistics,
+        checkpoints: CheckpointSignal,
         threadsExited: ExitLatch
     ) {
         self.path = path
@@ -60,6 +70,7 @@ public final class SQLiteDatabase: Sendable {
         self.writeQueue = writeQueue
         self.readQueue = readQueue
         self.statistics = statistics
+        self.checkpoints = checkpoints
         self.threadsExited = threadsExited
     }
 
@@ -67,6 +78,7 @@ public final class SQLiteDatabase: Sendable {
         // Without close(), the threads still finish what is queued, close their connections and exit.
         writeQueue.close()
         readQueue.close()
+        checkpoints.requests.close()
     }
 
     /// Opens (creating it when missing) the database at `path`, starts its threads and, when `migrate` is true, brings
@@ -86,18 +98,25 @@ public final class SQLiteDatabase: Sendable {
             writeQueue: BlockingJobQueue(),
             readQueue: BlockingJobQueue(),
             statistics: WriterStatistics(),
+            checkpoints: CheckpointSignal(
+                backgroundPages: configuration.backgroundCheckpointPages,
+                writerPages: configuration.walSizeLimitPages
+            ),
             threadsExited: ExitLatch()
         )
         do {
             // The writer goes first: it switches the file to WAL, which the readers then find.
-            try await database.startThread(name: "meterbridge.sqlite.writer") {
-                [writeQueue = database.writeQueue, statistics = database.statistics] ready in
+            try await database.startThread(name: "sqlite-writer") {
+                [writeQueue = database.writeQueue, statistics = database.statistics, checkpoints = database.checkpoints] ready in
                 // The threads capture the queues, never the database: dropping the database closes the queues (deinit).
                 try Self.runWriter(path: path, configuration: configuration, logger: logger, queue: writeQueue,
-                                   statistics: statistics, ready: ready)
+                                   statistics: statistics, checkpoints: checkpoints, ready: ready)
+            }
+            try await database.startThread(name: "sqlite-checkpoint") { [checkpoints = database.checkpoints] ready in
+                try Self.runCheckpointer(path: path, logger: logger, signal: checkpoints, ready: ready)
             }
             for index in 0..<configuration.readerCount {
-                try await database.startThread(name: "meterbridge.sqlite.reader.\(index)") { [readQueue = database.readQueue] ready in
+                try await database.startThread(name: "sqlite-reader-\(index)") { [readQueue = database.readQueue] ready in
                     try Self.runReader(path: path, configuration: configuration, queue: readQueue, ready: ready)
                 }
             }
@@ -126,6 +145,7 @@ public final class SQLiteDatabase: Sendable {
         let latch = threadsExited
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let thread = Thread {
+                setCurrentThreadName(name)
                 defer { latch.leave() }
                 do {
                     try body { continuation.resume() }
@@ -134,7 +154,6 @@ public final class SQLiteDatabase: Sendable {
                     continuation.resume(throwing: error)
                 }
             }
-            thread.name = name
             thread.start()
         }
     }
@@ -195,6 +214,7 @@ public final class SQLiteDatabase: Sendable {
     public func close() async {
         writeQueue.close()
         readQueue.close()
+        checkpoints.requests.close()
         await threadsExited.wait()
         logger.debug("SQLite store closed", metadata: ["sqlite.path": "\(path)"])
     }
@@ -215,6 +235,22 @@ public final class SQLiteDatabase: Sendable {
 
     /// Write jobs waiting for the writer thread.
     public var queuedWriteCount: Int { writeQueue.count }
+
+    /// Pages in the WAL after the last commit (grows until a checkpoint lets the WAL restart).
+    public var walPageCount: Int { checkpoints.walPages.load(ordering: .relaxed) }
+}
+
+/// Names the calling thread (shown by `top -H`, perf and crash reports).
+///
+/// On Linux through /proc: Foundation's `Thread.name` is applied only if the creating thread has already recorded the
+/// new thread's handle (a race), pthread_setname_np is not visible to Swift there, and an unnamed Linux thread keeps
+/// the name of the thread that created it (a concurrency-pool thread). The kernel keeps at most 15 bytes.
+private func setCurrentThreadName(_ name: String) {
+    #if os(Linux)
+    try? name.write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
+    #else
+    Thread.current.name = name
+    #endif
 }
 
 /// Writer counters, shared between the writer thread and readers of the metrics.

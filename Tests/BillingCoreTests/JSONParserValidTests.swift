@@ -92,6 +92,16 @@ struct JSONParserValidTests {
         }
     }
 
+    /// Indentation is skipped eight spaces at a time; every run length and a run that reaches
+    /// the end of the input must land on the right byte.
+    @Test func whitespaceRunsOfEveryLength() throws {
+        for count in 0..<20 {
+            let pad = String(repeating: " ", count: count)
+            #expect(try JSONParser.parse(pad + "[" + pad + "1" + pad + "," + "\n" + pad + "null" + pad + "]" + pad) == .array([.int(1), .null]))
+            #expect(try JSONParser.parse("{\n" + pad + "\"a\"" + pad + ":" + pad + "true\r\n\t" + pad + "}") == .object(["a": .bool(true)]))
+        }
+    }
+
     @Test func deepButAllowedNesting() throws {
         let depth = JSONParser.maximumDepth
         let text = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)

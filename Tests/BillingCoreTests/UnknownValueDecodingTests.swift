@@ -6,7 +6,8 @@ struct UnknownValueDecodingTests {
     static let created = "handbuilt/customer.subscription.created.handbuilt.2025-03-31.basil.json"
 
     @Test func unknownEventTypeAndObjectDecode() throws {
-        let text = #"{"id":"evt_9","object":"event","type":"customer.tax_id.created","created":1,"data":{"object":{"id":"txi_1","object":"tax_id","customer":"cus_1"}}}"#
+        let text = #"{"id":"evt_9","object":"event","type":"customer.tax_id.created","created":1,"#
+            + #""data":{"object":{"id":"txi_1","object":"tax_id","customer":"cus_1"}}}"#
         let event = try StripeEvent(parsing: Array(text.utf8))
         #expect(!EventType.handled.contains(event.type))
         #expect(try event.decodeObject() == .other("tax_id"))

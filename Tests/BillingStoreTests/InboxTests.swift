@@ -1,4 +1,5 @@
 import BillingStore
+import Foundation
 import Testing
 
 @Suite("Inbox")
@@ -250,5 +251,24 @@ struct InboxTests {
         #expect(try await reopened.event(id: "evt_7")?.lastError == "kept")
         #expect(try await reopened.store(makeEvent(id: "evt_3")) == .duplicate(status: .pending))
         await reopened.close()
+    }
+
+    @Test func anAcknowledgedEventIsAlreadyInTheFiles() async throws {
+        // What a SIGKILL right after the 200 leaves behind: the files as they are at that moment, never closed.
+        try await withDatabase { database, directory in
+            for index in 0..<20 {
+                try await database.store(makeEvent(id: "evt_\(index)"))
+            }
+            try await database.markFailed(id: "evt_3", error: "x", nextAttemptAt: 1, maxAttempts: 9)
+
+            let crashed = try TemporaryDirectory()
+            defer { crashed.remove() }
+            for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: directory.databasePath + suffix) {
+                try FileManager.default.copyItem(atPath: directory.databasePath + suffix, toPath: crashed.databasePath + suffix)
+            }
+            let recovered = try await SQLiteDatabase.open(path: crashed.databasePath, logger: testLogger)
+            #expect(try await recovered.counts() == [.pending: 19, .failed: 1, .processed: 0, .ignored: 0, .dead: 0])
+            await recovered.close()
+        }
     }
 }

@@ -4,16 +4,16 @@ extension EnvelopeReader {
         let first = try scanner.peek()
         switch first {
         case UInt8(ascii: "\""): return .value(scanner.makeString(try scanner.scanString()))
-        case UInt8(ascii: "n"): try scanner.consumeLiteral("null"); return .null
+        case UInt8(ascii: "n"): try scanner.consumeNull(); return .null
         default: try scanner.skipValue(depth: depth); return .wrongType(found: Self.kindName(first))
         }
     }
 
     mutating func readBool(depth: Int) throws(JSONParseError) -> EnvelopeSlot<Bool> {
         switch try scanner.peek() {
-        case UInt8(ascii: "t"): try scanner.consumeLiteral("true"); return .value(true)
-        case UInt8(ascii: "f"): try scanner.consumeLiteral("false"); return .value(false)
-        case UInt8(ascii: "n"): try scanner.consumeLiteral("null"); return .null
+        case UInt8(ascii: "t"): try scanner.consumeTrue(); return .value(true)
+        case UInt8(ascii: "f"): try scanner.consumeFalse(); return .value(false)
+        case UInt8(ascii: "n"): try scanner.consumeNull(); return .null
         case let first: try scanner.skipValue(depth: depth); return .wrongType(found: Self.kindName(first))
         }
     }
@@ -25,7 +25,7 @@ extension EnvelopeReader {
         case UInt8(ascii: "\""):
             return .value(.text(scanner.makeString(try scanner.scanString())))
         case UInt8(ascii: "n"):
-            try scanner.consumeLiteral("null")
+            try scanner.consumeNull()
             return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             let span = try scanner.scanNumber()

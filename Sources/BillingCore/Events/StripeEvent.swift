@@ -1,6 +1,6 @@
 /// A fully decoded Stripe event: the envelope fields plus the snapshot (`data.object`), the
 /// previous attributes of `*.updated` events and the causing request.
-public struct StripeEvent: Sendable {
+public struct StripeEvent: Sendable, Equatable {
     public var id: String
     /// `object`: `event`, or `v2.core.event` for thin events.
     public var object: String

@@ -65,13 +65,13 @@ extension JSONScanner {
         case UInt8(ascii: "["):
             return .array(try parseArray(depth: depth &+ 1))
         case UInt8(ascii: "t"):
-            try consumeLiteral("true")
+            try consumeTrue()
             return .bool(true)
         case UInt8(ascii: "f"):
-            try consumeLiteral("false")
+            try consumeFalse()
             return .bool(false)
         case UInt8(ascii: "n"):
-            try consumeLiteral("null")
+            try consumeNull()
             return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             return try makeNumber(try scanNumber())

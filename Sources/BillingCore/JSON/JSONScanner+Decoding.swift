@@ -12,6 +12,7 @@ extension JSONScanner {
     }
 
     /// Compares a scanned string with ASCII `literal` without allocating.
+    @inline(__always)
     func string(_ span: JSONStringSpan, equals literal: StaticString) -> Bool {
         if span.hasEscapes {
             // Escaped keys are legal JSON ("\u0069d" is "id") but never sent by Stripe: take the slow path.

@@ -13,11 +13,16 @@ extension JSONScanner {
         var position = start
         var hasEscapes = false
         while true {
-            // Eight bytes at a time while none of them needs a closer look: the common case
-            // for ids, keys and enum values, which are plain ASCII without escapes.
+            // Eight bytes at a time while none of them needs a closer look (the common case for
+            // ids, keys and enum values, plain ASCII without escapes), then straight to the first
+            // byte that does.
             while position &+ 8 <= end {
-                let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
-                if Self.needsAttention(word) { break }
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
+                let mask = Self.attentionMask(word)
+                if mask != 0 {
+                    position &+= mask.trailingZeroBitCount &>> 3
+                    break
+                }
                 position &+= 8
             }
             guard position < end else { throw JSONParseError(.unexpectedEndOfInput, at: end) }
@@ -38,18 +43,19 @@ extension JSONScanner {
         }
     }
 
-    /// True when a word holds a quote, a backslash, a control byte or a non-ASCII byte.
+    /// The high bit of each byte of a little-endian word that is a quote, a backslash, a control
+    /// byte or non-ASCII. Bytes above the first flagged one may be flagged spuriously (borrows of
+    /// the "has a zero byte" trick, Hacker's Delight 6-1), so only the lowest flag is exact.
     @inline(__always)
-    static func needsAttention(_ word: UInt64) -> Bool {
+    static func attentionMask(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
-        // Classic "has a zero byte" tricks (Hacker's Delight 6-1): exact for "any byte matches".
         let quote = word ^ (ones &* 0x22)
         let backslash = word ^ (ones &* 0x5C)
         let hasQuote = (quote &- ones) & ~quote
         let hasBackslash = (backslash &- ones) & ~backslash
         let hasControl = (word &- ones &* 0x20) & ~word
-        return ((hasQuote | hasBackslash | hasControl) & highs) | (word & highs) != 0
+        return (hasQuote | hasBackslash | hasControl | word) & highs
     }
 
     /// Validates the escape at `position` (a backslash); returns the index after it.

@@ -15,17 +15,32 @@ struct JSONScanner {
     }
 
     @inline(__always)
-    func byte(at offset: Int) -> UInt8 {
-        base[offset]
-    }
-
-    @inline(__always)
     mutating func skipWhitespace() {
         while index < end {
             switch base[index] {
-            case 0x20, 0x0A, 0x0D, 0x09: index &+= 1
-            default: return
+            case 0x20:
+                index &+= 1
+                skipSpaces()
+            case 0x0A, 0x0D, 0x09:
+                index &+= 1
+            default:
+                return
             }
+        }
+    }
+
+    /// Skips a run of spaces eight at a time: pretty-printed payloads (Stripe's are) spend a
+    /// good part of their bytes on indentation.
+    @inline(__always)
+    mutating func skipSpaces() {
+        while index &+ 8 <= end {
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+            let other = word ^ 0x2020_2020_2020_2020
+            if other != 0 {
+                index &+= other.trailingZeroBitCount &>> 3
+                return
+            }
+            index &+= 8
         }
     }
 
@@ -42,18 +57,6 @@ struct JSONScanner {
         let found = try peek()
         guard found == expected else { throw JSONParseError(.unexpectedByte(found), at: index) }
         index &+= 1
-    }
-
-    /// Consumes `true`, `false` or `null`, whose first byte the caller has already seen.
-    mutating func consumeLiteral(_ literal: StaticString) throws(JSONParseError) {
-        let bytes = literal.utf8Start
-        for offset in 0..<literal.utf8CodeUnitCount {
-            let position = index &+ offset
-            guard position < end else { throw JSONParseError(.unexpectedEndOfInput, at: end) }
-            let found = base[position]
-            guard found == bytes[offset] else { throw JSONParseError(.unexpectedByte(found), at: position) }
-        }
-        index &+= literal.utf8CodeUnitCount
     }
 
     /// Fails unless only whitespace is left: RFC 8259 allows exactly one value per document.
@@ -135,11 +138,11 @@ extension JSONScanner {
                 try skipValue(depth: depth &+ 1)
             } while try nextElement(closing: UInt8(ascii: "]"))
         case UInt8(ascii: "t"):
-            try consumeLiteral("true")
+            try consumeTrue()
         case UInt8(ascii: "f"):
-            try consumeLiteral("false")
+            try consumeFalse()
         case UInt8(ascii: "n"):
-            try consumeLiteral("null")
+            try consumeNull()
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             _ = try scanNumber()
         case let other:
