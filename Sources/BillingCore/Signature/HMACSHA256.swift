@@ -1,20 +1,55 @@
 import COpenSSL
+import Synchronization
 
-/// A secret keyed once for HMAC-SHA256 through OpenSSL's EVP_MAC; each signature starts from a copy of the keyed state.
-public final class HMACSHA256Key: @unchecked Sendable {
-    // @unchecked: `template` is keyed in init and only ever read afterwards (EVP_MAC_CTX_dup reads
-    // it), so sharing it across threads is safe; it is freed in deinit when nobody can reach it.
-    private let template: OpaquePointer
+/// A secret keyed once for HMAC-SHA256 through OpenSSL's EVP_MAC; each signature starts from the keyed state.
+public final class HMACSHA256Key: Sendable {
+    // The keyed contexts: OpenSSL re-initialises one to the precomputed key pads with `EVP_MAC_init(ctx, NULL…)`,
+    // which is far cheaper than keying or duplicating a context per signature. A context is mutable, so each
+    // caller takes one from the pool and gives it back; the pool grows to the number of concurrent callers.
+    private let pool: Mutex<ContextPool>
 
     /// The length in bytes of an HMAC-SHA256 tag.
     public static let tagLength = 32
 
     /// Keys HMAC-SHA256 with `key`'s bytes. Stripe's key is the whole `whsec_…` string as UTF-8, prefix included.
     public init(key: some Sequence<UInt8>) {
-        guard let context = EVP_MAC_CTX_new(Self.algorithm) else {
+        pool = Mutex(ContextPool(template: Self.makeKeyedContext(Array(key))))
+    }
+
+    /// Convenience for a `whsec_…` secret: the key is the string's UTF-8 bytes.
+    public convenience init(secret: String) {
+        self.init(key: Array(secret.utf8))
+    }
+
+    /// The HMAC-SHA256 of `parts` concatenated, written into `tag` (32 bytes), without joining the parts in memory.
+    public func authenticate(_ parts: UnsafeRawBufferPointer..., into tag: UnsafeMutableRawBufferPointer) {
+        precondition(tag.count >= Self.tagLength, "an HMAC-SHA256 tag needs 32 bytes")
+        let context = pool.withLock { $0.take() }
+        defer { pool.withLock { $0.giveBack(context) } }
+        // A NULL key re-initialises with the key already set (OpenSSL EVP_MAC_init(3)).
+        precondition(EVP_MAC_init(context.pointer, nil, 0, nil) == 1, "OpenSSL HMAC re-initialisation failed")
+        for part in parts where part.count > 0 {
+            let updated = EVP_MAC_update(context.pointer, part.baseAddress!.assumingMemoryBound(to: UInt8.self), part.count)
+            precondition(updated == 1, "OpenSSL HMAC update failed")
+        }
+        var written = 0
+        let finished = EVP_MAC_final(context.pointer, tag.baseAddress!.assumingMemoryBound(to: UInt8.self), &written, tag.count)
+        precondition(finished == 1 && written == Self.tagLength, "OpenSSL HMAC final failed")
+    }
+
+    /// The HMAC-SHA256 of `message` as a 32-byte array.
+    public func authenticationCode(for message: some Sequence<UInt8>) -> [UInt8] {
+        let bytes = Array(message)
+        return [UInt8](unsafeUninitializedCapacity: Self.tagLength) { tag, count in
+            bytes.withUnsafeBytes { authenticate($0, into: UnsafeMutableRawBufferPointer(tag)) }
+            count = Self.tagLength
+        }
+    }
+
+    private static func makeKeyedContext(_ keyBytes: [UInt8]) -> MACContext {
+        guard let context = EVP_MAC_CTX_new(algorithm) else {
             preconditionFailure("OpenSSL could not allocate an HMAC context")
         }
-        let keyBytes = Array(key)
         let keyed = "SHA256".withCString { digestName in
             var parameters = [
                 OSSL_PARAM_construct_utf8_string("digest", UnsafeMutablePointer(mutating: digestName), 0),
@@ -28,41 +63,7 @@ public final class HMACSHA256Key: @unchecked Sendable {
             }
         }
         precondition(keyed == 1, "OpenSSL could not key HMAC-SHA256")
-        template = context
-    }
-
-    /// Convenience for a `whsec_…` secret: the key is the string's UTF-8 bytes.
-    public convenience init(secret: String) {
-        self.init(key: Array(secret.utf8))
-    }
-
-    deinit {
-        EVP_MAC_CTX_free(template)
-    }
-
-    /// The HMAC-SHA256 of `parts` concatenated, written into `tag` (32 bytes), without joining the parts in memory.
-    public func authenticate(_ parts: UnsafeRawBufferPointer..., into tag: UnsafeMutableRawBufferPointer) {
-        precondition(tag.count >= Self.tagLength, "an HMAC-SHA256 tag needs 32 bytes")
-        guard let context = EVP_MAC_CTX_dup(template) else {
-            preconditionFailure("OpenSSL could not copy an HMAC context")
-        }
-        defer { EVP_MAC_CTX_free(context) }
-        for part in parts where part.count > 0 {
-            let updated = EVP_MAC_update(context, part.baseAddress!.assumingMemoryBound(to: UInt8.self), part.count)
-            precondition(updated == 1, "OpenSSL HMAC update failed")
-        }
-        var written = 0
-        let finished = EVP_MAC_final(context, tag.baseAddress!.assumingMemoryBound(to: UInt8.self), &written, tag.count)
-        precondition(finished == 1 && written == Self.tagLength, "OpenSSL HMAC final failed")
-    }
-
-    /// The HMAC-SHA256 of `message` as a 32-byte array.
-    public func authenticationCode(for message: some Sequence<UInt8>) -> [UInt8] {
-        let bytes = Array(message)
-        return [UInt8](unsafeUninitializedCapacity: Self.tagLength) { tag, count in
-            bytes.withUnsafeBytes { authenticate($0, into: UnsafeMutableRawBufferPointer(tag)) }
-            count = Self.tagLength
-        }
+        return MACContext(pointer: context)
     }
 
     // Fetching an algorithm walks OpenSSL's provider tables under a lock; do it once per process.
@@ -73,6 +74,43 @@ public final class HMACSHA256Key: @unchecked Sendable {
         }
         return mac
     }()
+}
+
+/// An owned EVP_MAC_CTX, freed with its last reference.
+private final class MACContext: @unchecked Sendable {
+    // @unchecked: a context is used by one caller at a time; the pool's lock hands it over between threads.
+    let pointer: OpaquePointer
+
+    init(pointer: OpaquePointer) {
+        self.pointer = pointer
+    }
+
+    func duplicate() -> MACContext {
+        guard let copy = EVP_MAC_CTX_dup(pointer) else { preconditionFailure("OpenSSL could not copy an HMAC context") }
+        return MACContext(pointer: copy)
+    }
+
+    deinit {
+        EVP_MAC_CTX_free(pointer)
+    }
+}
+
+/// Keyed contexts not in use, plus the keyed template new ones are copied from.
+private struct ContextPool: ~Copyable {
+    let template: MACContext
+    var idle: [MACContext] = []
+
+    init(template: MACContext) {
+        self.template = template
+    }
+
+    mutating func take() -> MACContext {
+        idle.popLast() ?? template.duplicate()
+    }
+
+    mutating func giveBack(_ context: MACContext) {
+        idle.append(context)
+    }
 }
 
 /// Comparison that takes the same time whatever the bytes, so a forger learns nothing from timing.

@@ -23,7 +23,7 @@ public struct WebhookSignatureVerifier: Sendable {
     public func verify(payload: UnsafeRawBufferPointer, header: String?, now: Int64) throws(SignatureVerificationError) -> VerifiedSignature {
         guard let header, !header.isEmpty else { throw SignatureVerificationError(.missingHeader) }
         let parsed = try StripeSignatureHeader(parsing: header)
-        guard !parsed.v1Signatures.isEmpty else {
+        guard parsed.hasSignatures else {
             throw SignatureVerificationError(.noV1Signature, timestamp: parsed.timestamp)
         }
         guard let secretIndex = matchingSecret(parsed, payload: payload) else {
@@ -47,24 +47,43 @@ public struct WebhookSignatureVerifier: Sendable {
 
     // The index of the first secret whose signature equals any v1 value, compared in constant time.
     private func matchingSecret(_ header: StripeSignatureHeader, payload: UnsafeRawBufferPointer) -> Int? {
-        let prefix = Array("\(header.timestamp).".utf8)
-        return withUnsafeTemporaryAllocation(byteCount: HMACSHA256Key.tagLength * 3, alignment: 1) { scratch in
-            let tag = UnsafeMutableRawBufferPointer(rebasing: scratch[0..<HMACSHA256Key.tagLength])
-            let hex = UnsafeMutableRawBufferPointer(rebasing: scratch[HMACSHA256Key.tagLength...])
+        let tagLength = HMACSHA256Key.tagLength
+        // One stack buffer for the `<t>.` prefix (at most 19 digits and a dot), the tag and its hex: no heap work.
+        return withUnsafeTemporaryAllocation(byteCount: 32 + tagLength * 3, alignment: 8) { scratch in
+            let prefixLength = Self.writePrefix(header.timestamp, into: UnsafeMutableRawBufferPointer(rebasing: scratch[0..<32]))
+            let prefix = UnsafeRawBufferPointer(rebasing: scratch[0..<prefixLength])
+            let tag = UnsafeMutableRawBufferPointer(rebasing: scratch[32..<(32 + tagLength)])
+            let hex = UnsafeMutableRawBufferPointer(rebasing: scratch[(32 + tagLength)...])
             for (index, key) in keys.enumerated() {
-                prefix.withUnsafeBytes { key.authenticate($0, payload, into: tag) }
+                key.authenticate(prefix, payload, into: tag)
                 LowercaseHex.encode(UnsafeRawBufferPointer(tag), into: hex)
                 // Every signature is compared, so the time taken does not say which one matched.
                 var matched = false
-                for signature in header.v1Signatures {
-                    var candidate = signature
-                    let equal = candidate.withUTF8 { ConstantTime.equals(UnsafeRawBufferPointer($0), UnsafeRawBufferPointer(hex)) }
+                header.forEachSignature { candidate in
+                    let equal = ConstantTime.equals(candidate, UnsafeRawBufferPointer(hex))
                     matched = matched || equal
                 }
                 if matched { return index }
             }
             return nil
         }
+    }
+
+    // Writes `"<timestamp>."` as stripe-python does (`"%d." % t`) and returns its length.
+    private static func writePrefix(_ timestamp: Int64, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        var digits = 0
+        var value = timestamp
+        repeat {
+            digits += 1
+            value /= 10
+        } while value > 0
+        value = timestamp
+        for position in stride(from: digits - 1, through: 0, by: -1) {
+            buffer[position] = UInt8(ascii: "0") + UInt8(value % 10)
+            value /= 10
+        }
+        buffer[digits] = UInt8(ascii: ".")
+        return digits + 1
     }
 }
 
