@@ -22,7 +22,7 @@ struct MigrationTests {
         #expect(
             Set(objects).isSuperset(of: [
                 "schema_migrations", "events", "store_heartbeat", "events_status_next_attempt", "events_subscription_created",
-                "events_type", "events_received_at", "events_unprocessed",
+                "events_type", "events_received_at", "events_created", "events_unprocessed",
             ])
         )
         let journalMode = try await database.read { connection in
