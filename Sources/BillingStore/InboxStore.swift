@@ -122,7 +122,7 @@ public struct EventCursor: Hashable, Sendable {
 
 /// Filters for listing stored events; empty filters match everything. Results are ordered by `created`, then `id`.
 public struct EventQuery: Hashable, Sendable {
-    /// Only these event ids.
+    /// Only these event ids (at most a few thousand per query).
     public var ids: [String]
     /// Only these types (`invoice.created`, ...).
     public var types: [String]

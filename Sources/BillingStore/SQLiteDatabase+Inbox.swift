@@ -138,7 +138,11 @@ extension SQLiteDatabase {
             try EventStatus(column: 0, of: $0)
         }.first
         guard let status else {
-            throw SQLiteError(code: .unexpectedValue, resultCode: SQLITE_CONSTRAINT, message: "Insert of \(event.id) conflicted but no row has that id")
+            throw SQLiteError(
+                code: .unexpectedValue,
+                resultCode: SQLITE_CONSTRAINT,
+                message: "Insert of \(event.id) conflicted but no row has that id"
+            )
         }
         switch status {
         case .failed, .dead:

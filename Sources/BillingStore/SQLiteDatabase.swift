@@ -164,7 +164,8 @@ public final class SQLiteDatabase: Sendable {
     ///
     /// The job runs on the writer thread inside its own SAVEPOINT: if it throws, only its changes are rolled back and
     /// only its caller gets the error. If the transaction cannot commit, every job in it gets the error and none of
-    /// their changes persist. A job must not BEGIN, COMMIT or ROLLBACK itself. Once queued a job cannot be cancelled.
+    /// their changes persist. A job must not BEGIN, COMMIT or ROLLBACK itself, nor keep the connection after it returns
+    /// (the connection belongs to the writer thread). Once queued a job cannot be cancelled.
     @discardableResult
     public func write<T: Sendable>(_ job: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
@@ -188,6 +189,7 @@ public final class SQLiteDatabase: Sendable {
     }
 
     /// Runs `body` on a reader connection, inside one read transaction (a consistent snapshot of the last commit).
+    /// The connection refuses writes and must not be kept after `body` returns.
     public func read<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let readJob = ReadJob { connection in

@@ -72,6 +72,7 @@ struct GroupCommitTests {
             let hold = await WriterHold(database)
             let commitsBefore = database.commitCount
 
+            // Unstructured tasks, not `async let`: the test awaits each result inside #expect, which cannot capture `async let`.
             let first = Task { try await database.write { try $0.run("INSERT INTO t VALUES ('first', 'ok')") } }
             let thrown = Task {
                 try await database.write { connection in

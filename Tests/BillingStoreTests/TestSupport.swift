@@ -96,6 +96,7 @@ final class WriterHold: Sendable {
     init(_ database: SQLiteDatabase) async {
         let (started, startedContinuation) = AsyncStream<Void>.makeStream()
         let gate = self.gate
+        // Unstructured: the holding write must outlive this initializer until release() (or deinit) lets it finish.
         job = Task {
             try await database.write { _ in
                 startedContinuation.finish()
