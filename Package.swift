@@ -124,7 +124,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BillingStoreTests",
-            dependencies: ["BillingCore", "BillingStore"],
+            dependencies: ["BillingCore", "BillingStore", "MeterBridgeTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

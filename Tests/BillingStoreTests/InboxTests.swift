@@ -1,5 +1,6 @@
 import BillingStore
 import Foundation
+import MeterBridgeTesting
 import Testing
 
 @Suite("Inbox")

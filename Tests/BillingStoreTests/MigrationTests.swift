@@ -1,4 +1,5 @@
 import BillingStore
+import MeterBridgeTesting
 import Testing
 
 @Suite("Migrations")

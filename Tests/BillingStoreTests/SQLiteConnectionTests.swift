@@ -1,5 +1,6 @@
 import BillingStore
 import CSQLite
+import MeterBridgeTesting
 import Testing
 
 @Suite("SQLiteConnection")

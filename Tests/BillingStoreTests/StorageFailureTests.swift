@@ -1,10 +1,7 @@
 import BillingStore
 import Foundation
+import MeterBridgeTesting
 import Testing
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// A store whose disk stops accepting writes must fail loudly: no event may be reported stored unless it was committed.
 ///
@@ -15,7 +12,7 @@ import Glibc
 /// removing the directory (open files stay writable after unlink) it really makes writes fail.
 @Suite("Storage failure")
 struct StorageFailureTests {
-    @Test(.enabled(if: FileDescriptors.isSupported, "needs /proc/self/fd (Linux)"))
+    @Test(.enabled(if: StorageFaults.isSupported, "needs /proc/self/fd (Linux)"))
     func aStoreThatCannotWriteThrowsAndAcknowledgesNothing() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -24,7 +21,7 @@ struct StorageFailureTests {
         #expect(try await database.store(makeEvent(id: "evt_before")) == .inserted)
         try await database.checkWritable()
 
-        let replaced = try FileDescriptors.makeReadOnly(paths: [path, path + "-wal"])
+        let replaced = try StorageFaults.makeReadOnly(paths: [path, path + "-wal"])
         #expect(replaced >= 2, "expected descriptors for the database and its WAL")
 
         let storeError = await #expect(throws: SQLiteError.self) { try await database.store(makeEvent(id: "evt_lost")) }
@@ -53,40 +50,5 @@ struct StorageFailureTests {
         #expect(try await reopened.store(makeEvent(id: "evt_lost")) == .inserted)
         try await reopened.checkWritable()
         await reopened.close()
-    }
-}
-
-/// Finds this process's descriptors open on given paths.
-enum FileDescriptors {
-    static var isSupported: Bool {
-        #if os(Linux)
-        return FileManager.default.fileExists(atPath: "/proc/self/fd")
-        #else
-        return false
-        #endif
-    }
-
-    /// Replaces every descriptor open on one of `paths` by a read-only descriptor of the same file; returns how many.
-    ///
-    /// Only descriptors of the test's own database files match, and those stay open until the database is closed,
-    /// so no descriptor of another test can be hit.
-    static func makeReadOnly(paths: Set<String>) throws -> Int {
-        #if os(Linux)
-        var replaced = 0
-        for entry in try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") {
-            guard let descriptor = Int32(entry),
-                let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(entry)"),
-                paths.contains(target)
-            else { continue }
-            let readOnly = open(target, O_RDONLY | O_CLOEXEC)
-            guard readOnly >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
-            defer { close(readOnly) }
-            guard dup2(readOnly, descriptor) >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
-            replaced += 1
-        }
-        return replaced
-        #else
-        return 0
-        #endif
     }
 }

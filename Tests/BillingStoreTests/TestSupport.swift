@@ -2,25 +2,8 @@ import BillingStore
 import Dispatch
 import Foundation
 import Logging
+import MeterBridgeTesting
 import Testing
-
-/// A fresh directory under the system temporary directory, removed by `remove()`.
-struct TemporaryDirectory {
-    /// Symlinks resolved, so the path matches what the kernel reports for open files.
-    let path: String
-
-    init() throws {
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("billingstore-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
-        path = base.resolvingSymlinksInPath().path
-    }
-
-    var databasePath: String { path + "/meterbridge.sqlite" }
-
-    func remove() {
-        try? FileManager.default.removeItem(atPath: path)
-    }
-}
 
 /// A logger that drops everything: tests never bootstrap the global logging system.
 let testLogger = Logger(label: "billingstore.tests", factory: { _ in SwiftLogNoOpLogHandler() })
