@@ -1,0 +1,53 @@
+/// One local billing period of an item: its bounds as Stripe reported them, its state, and the
+/// obligations already met for it (flushes emitted, usage carried).
+public struct LocalPeriod: Sendable, Hashable, Codable {
+    /// The period's identity within its item.
+    public internal(set) var start: Int64
+    /// The end as Stripe last reported it; see `SubscriptionState.effectivePeriod` for the end
+    /// after a removal, a cancellation or a reset cycle.
+    public internal(set) var end: Int64
+    /// `created` of the snapshot that reported `end` (the later report wins, then the later end).
+    var endSeenAt: Int64
+    public internal(set) var state: PeriodState
+    /// The renewal invoice that bills the period, once seen.
+    public internal(set) var invoiceID: String?
+    public internal(set) var modes: ModeSet
+    public internal(set) var flushed: FlushReasons
+    /// Whether the usage left in the period was carried forward.
+    public internal(set) var carried: Bool
+
+    init(start: Int64, end: Int64, seenAt: Int64, modes: ModeSet) {
+        self.start = start
+        self.end = end
+        self.endSeenAt = seenAt
+        self.state = .open
+        self.invoiceID = nil
+        self.modes = modes
+        self.flushed = []
+        self.carried = false
+    }
+
+    /// Merges another report of the same period.
+    mutating func observe(end newEnd: Int64, seenAt: Int64, modes newModes: ModeSet) {
+        modes.formUnion(newModes)
+        if (seenAt, newEnd) > (endSeenAt, end) {
+            end = newEnd
+            endSeenAt = seenAt
+        }
+    }
+
+    /// Moves the state forward to `target`; returns true when this locked the period.
+    mutating func raise(to target: PeriodState) -> Bool {
+        guard target > state else { return false }
+        state = target
+        return target == .locked
+    }
+
+    /// Records a flush; returns false when it was already emitted.
+    mutating func markFlushed(_ reason: FlushReason) -> Bool {
+        flushed.insert(FlushReasons(reason)).inserted
+    }
+
+    /// The period's bounds as Stripe reported them.
+    public var reported: BillingPeriod { BillingPeriod(start: start, end: end) }
+}
