@@ -49,6 +49,12 @@ let package = Package(
             dependencies: ["COpenSSL"],
             swiftSettings: swiftSettings
         ),
+        // Builders of realistic Stripe event documents in both API shapes: for tests, the demo and load scripts.
+        .target(
+            name: "StripeEventBuilders",
+            dependencies: ["BillingCore"],
+            swiftSettings: swiftSettings
+        ),
         // Durable storage: the inbox, derived state and usage ledger on SQLite.
         .target(
             name: "BillingStore",
@@ -87,6 +93,7 @@ let package = Package(
             name: "MeterBridgeTesting",
             dependencies: [
                 "BillingCore",
+                "StripeEventBuilders",
                 "MeterBridge",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -118,7 +125,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BillingCoreTests",
-            dependencies: ["BillingCore"],
+            dependencies: ["BillingCore", "StripeEventBuilders"],
             resources: [.copy("Fixtures"), .copy("Vectors")],
             swiftSettings: swiftSettings
         ),
@@ -131,6 +138,7 @@ let package = Package(
             name: "MeterBridgeTests",
             dependencies: [
                 "BillingCore",
+                "StripeEventBuilders",
                 "BillingStore",
                 "MeterBridge",
                 "MeterBridgeTesting",

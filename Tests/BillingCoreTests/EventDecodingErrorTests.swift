@@ -1,4 +1,5 @@
 import BillingCore
+import StripeEventBuilders
 import Testing
 
 /// Failures name the dotted field path and the event id, and the envelope reports the same

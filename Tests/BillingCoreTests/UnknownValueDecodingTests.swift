@@ -1,4 +1,5 @@
 import BillingCore
+import StripeEventBuilders
 import Testing
 
 /// Stripe adds event types, enum values and fields over time; none of them may fail decoding.

@@ -1,4 +1,5 @@
 import BillingCore
+import StripeEventBuilders
 import Testing
 
 /// Cancellation at period end, deletion, immediate cancellation, pause and resume.

@@ -1,4 +1,5 @@
 import BillingCore
+import StripeEventBuilders
 import Testing
 
 /// Every handled event type maps to its input, in both API shapes, through the real decoder.

@@ -1,4 +1,5 @@
 import BillingCore
+import StripeEventBuilders
 import Testing
 
 /// Schedule-driven migration from a legacy metered price to a meter price (SPEC.md §5

@@ -1,4 +1,5 @@
 import BillingCore
+import StripeEventBuilders
 import Testing
 
 /// The per-object watermark (SPEC.md §5 "Ordering"): stale snapshots are not applied backwards,

@@ -1,4 +1,5 @@
 import BillingCore
+import StripeEventBuilders
 import Foundation
 import Testing
 

@@ -1,4 +1,5 @@
 import BillingCore
+import StripeEventBuilders
 import Testing
 
 /// The renewal timeline (SPEC.md §1): `customer.subscription.updated` (new period) and

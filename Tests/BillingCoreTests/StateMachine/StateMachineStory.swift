@@ -1,4 +1,5 @@
 import BillingCore
+import StripeEventBuilders
 
 /// A subscription's life as Stripe reports it, event by event, in one API shape: the scenario
 /// tests and the property test's generator write events through it.

@@ -1,4 +1,5 @@
 import BillingCore
+import StripeEventBuilders
 
 /// SplitMix64: a small seeded generator, so every generated case can be reproduced from its seed.
 struct SeededGenerator: RandomNumberGenerator {

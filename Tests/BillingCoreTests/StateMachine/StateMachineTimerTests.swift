@@ -1,4 +1,5 @@
 import BillingCore
+import StripeEventBuilders
 import Testing
 
 /// Timers for predictable boundaries: a pre-boundary flush at boundary − lead, a final flush at

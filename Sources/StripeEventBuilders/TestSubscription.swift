@@ -1,38 +1,46 @@
 import BillingCore
 
 /// The two payload shapes Stripe renders (SPEC.md §1 "API versions change payload shapes").
-enum APIShape: String, CaseIterable, CustomStringConvertible {
+public enum APIShape: String, CaseIterable, CustomStringConvertible, Sendable {
     /// Up to 2025-02-24.acacia: subscription-level periods, `invoice.subscription`, `aggregate_usage`.
     case acacia
     /// From 2025-03-31.basil: item-level periods, `invoice.parent.subscription_details`.
     case basil
 
-    var apiVersion: String { self == .acacia ? "2025-02-24.acacia" : "2025-03-31.basil" }
-    var description: String { rawValue }
+    public var apiVersion: String { self == .acacia ? "2025-02-24.acacia" : "2025-03-31.basil" }
+    public var description: String { rawValue }
 }
 
 /// A price of the logical model the payload builder renders.
-struct TestPrice: Equatable {
-    var id: String
-    var product: String
-    var mode: ReportingMode
+public struct TestPrice: Equatable, Sendable {
+    public var id: String
+    public var product: String
+    public var mode: ReportingMode
     /// `aggregate_usage` of a legacy price (rendered in the acacia shape only; basil dropped it).
-    var aggregateUsage = "sum"
-    var meter: String? = nil
+    public var aggregateUsage = "sum"
+    public var meter: String? = nil
 
-    static func licensed(_ id: String, product: String = "prod_base") -> TestPrice {
+    public init(id: String, product: String, mode: ReportingMode, aggregateUsage: String = "sum", meter: String? = nil) {
+        self.id = id
+        self.product = product
+        self.mode = mode
+        self.aggregateUsage = aggregateUsage
+        self.meter = meter
+    }
+
+    public static func licensed(_ id: String, product: String = "prod_base") -> TestPrice {
         TestPrice(id: id, product: product, mode: .none)
     }
 
-    static func legacy(_ id: String, product: String = "prod_api", aggregateUsage: String = "sum") -> TestPrice {
+    public static func legacy(_ id: String, product: String = "prod_api", aggregateUsage: String = "sum") -> TestPrice {
         TestPrice(id: id, product: product, mode: .legacy, aggregateUsage: aggregateUsage)
     }
 
-    static func meter(_ id: String, product: String = "prod_api", meter: String = "mtr_api") -> TestPrice {
+    public static func meter(_ id: String, product: String = "prod_api", meter: String = "mtr_api") -> TestPrice {
         TestPrice(id: id, product: product, mode: .meter, meter: meter)
     }
 
-    func json(_ shape: APIShape) -> JSONValue {
+    public func json(_ shape: APIShape) -> JSONValue {
         var recurring: JSONObject = [
             "interval": .string("month"),
             "interval_count": .int(1),
@@ -48,12 +56,18 @@ struct TestPrice: Equatable {
 }
 
 /// An item of the logical model.
-struct TestItem: Equatable {
-    var id: String
-    var price: TestPrice
-    var period: BillingPeriod
+public struct TestItem: Equatable, Sendable {
+    public var id: String
+    public var price: TestPrice
+    public var period: BillingPeriod
 
-    func json(_ shape: APIShape, subscriptionID: String) -> JSONValue {
+    public init(id: String, price: TestPrice, period: BillingPeriod) {
+        self.id = id
+        self.price = price
+        self.period = period
+    }
+
+    public func json(_ shape: APIShape, subscriptionID: String) -> JSONValue {
         var object: JSONObject = [
             "id": .string(id), "object": .string("subscription_item"), "price": price.json(shape),
             "quantity": price.mode == .none ? .int(1) : .null, "subscription": .string(subscriptionID), "metadata": .object([:]),
@@ -67,28 +81,43 @@ struct TestItem: Equatable {
 }
 
 /// A subscription of the logical model, rendered in either shape.
-struct TestSubscription: Equatable {
-    var id = "sub_test"
-    var customer = "cus_test"
-    var status = "active"
-    var items: [TestItem]
-    var cancelAtPeriodEnd = false
-    var cancelAt: Int64? = nil
-    var canceledAt: Int64? = nil
-    var endedAt: Int64? = nil
-    var schedule: String? = nil
+public struct TestSubscription: Equatable, Sendable {
+    public var id = "sub_test"
+    public var customer = "cus_test"
+    public var status = "active"
+    public var items: [TestItem]
+    public var cancelAtPeriodEnd = false
+    public var cancelAt: Int64? = nil
+    public var canceledAt: Int64? = nil
+    public var endedAt: Int64? = nil
+    public var schedule: String? = nil
+
+    public init(
+        id: String = "sub_test", customer: String = "cus_test", status: String = "active", items: [TestItem], cancelAtPeriodEnd: Bool = false,
+        cancelAt: Int64? = nil, canceledAt: Int64? = nil, endedAt: Int64? = nil, schedule: String? = nil
+    ) {
+        self.id = id
+        self.customer = customer
+        self.status = status
+        self.items = items
+        self.cancelAtPeriodEnd = cancelAtPeriodEnd
+        self.cancelAt = cancelAt
+        self.canceledAt = canceledAt
+        self.endedAt = endedAt
+        self.schedule = schedule
+    }
 
     /// The subscription-level period (acacia): the first item's.
-    var period: BillingPeriod { items.first?.period ?? BillingPeriod(start: 0, end: 0) }
+    public var period: BillingPeriod { items.first?.period ?? BillingPeriod(start: 0, end: 0) }
 
-    func itemsJSON(_ shape: APIShape) -> JSONValue {
+    public func itemsJSON(_ shape: APIShape) -> JSONValue {
         .object([
             "object": .string("list"), "data": .array(items.map { $0.json(shape, subscriptionID: id) }),
             "has_more": .bool(false), "total_count": .int(Int64(items.count)),
         ])
     }
 
-    func json(_ shape: APIShape) -> JSONValue {
+    public func json(_ shape: APIShape) -> JSONValue {
         var object: JSONObject = [
             "id": .string(id), "object": .string("subscription"), "customer": .string(customer), "status": .string(status),
             "items": itemsJSON(shape), "cancel_at_period_end": .bool(cancelAtPeriodEnd),
@@ -104,7 +133,7 @@ struct TestSubscription: Equatable {
     }
 
     /// `previous_attributes` of an update from `old` to `self`, as Stripe renders them.
-    func previousAttributes(from old: TestSubscription, _ shape: APIShape) -> JSONValue {
+    public func previousAttributes(from old: TestSubscription, _ shape: APIShape) -> JSONValue {
         var changed: JSONObject = [:]
         // Items are sent whole whenever one changed (from basil on, periods live on them).
         let itemsChanged = shape == .basil ? old.items != items : old.items.map { [$0.id, $0.price.id] } != items.map { [$0.id, $0.price.id] }
