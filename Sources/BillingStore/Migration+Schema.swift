@@ -1,6 +1,6 @@
 extension Migration {
     /// The schema of the SQLite store, in version order.
-    public static let all: [Migration] = [inbox]
+    public static let all: [Migration] = [inbox, billingState]
 
     /// Version 1: the webhook inbox (SPEC §5 "Inbox") and the heartbeat row used to prove the store can commit.
     static let inbox = Migration(
@@ -44,6 +44,48 @@ extension Migration {
                 id INTEGER PRIMARY KEY CHECK (id = 1),
                 beats INTEGER NOT NULL
             );
+            """
+    )
+
+    /// Version 2: derived billing state per subscription, its timers, and the outbox of actions to carry out.
+    static let billingState = Migration(
+        version: 2,
+        name: "billing_state",
+        sql: """
+            -- The state machine's state, one row per subscription, rewritten with every event it applies.
+            CREATE TABLE subscriptions (
+                id TEXT PRIMARY KEY NOT NULL,
+                customer_id TEXT,
+                updated_at INTEGER NOT NULL,
+                state BLOB NOT NULL
+            );
+            CREATE INDEX subscriptions_customer ON subscriptions (customer_id);
+
+            -- Timers of every subscription, derived from its state on each commit; the scheduler reads the due ones.
+            CREATE TABLE timers (
+                id TEXT PRIMARY KEY NOT NULL,
+                subscription_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                fire_at INTEGER NOT NULL
+            );
+            CREATE INDEX timers_due ON timers (fire_at);
+            CREATE INDEX timers_subscription ON timers (subscription_id);
+
+            -- Side effects decided with a state change and committed with it; carried out after the commit.
+            CREATE TABLE actions (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                subscription_id TEXT NOT NULL,
+                event_id TEXT,
+                kind TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done', 'dead')),
+                attempts INTEGER NOT NULL DEFAULT 0,
+                last_error TEXT,
+                completed_at INTEGER,
+                payload BLOB NOT NULL
+            );
+            CREATE INDEX actions_pending ON actions (seq) WHERE status = 'pending';
+            CREATE INDEX actions_subscription ON actions (subscription_id, seq);
             """
     )
 }

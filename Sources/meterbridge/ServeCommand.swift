@@ -37,12 +37,12 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let database = try await StoreOpener.open(configuration, logger: logger)
         let metrics = MeterBridgeMetrics()
+        let signal = WorkSignal()
+        // Listed in start order; the service group stops them in reverse, the store last.
+        let services: [any Service] = [StoreService(database: database, logger: logger)]
+            + MeterBridgeApp.backgroundServices(configuration: configuration, store: database, metrics: metrics, signal: signal, logger: logger)
         let app = try MeterBridgeApp.buildApplication(
-            configuration: configuration,
-            inbox: database,
-            metrics: metrics,
-            services: [StoreService(database: database, logger: logger)],
-            logger: logger
+            configuration: configuration, store: database, metrics: metrics, signal: signal, services: services, logger: logger
         )
         let scheme = configuration.tls == nil ? "http" : "https"
         logger.info("meterbridge serving", metadata: [

@@ -34,7 +34,7 @@ struct WebhookHarness {
         let database = try await SQLiteDatabase.open(path: directory.databasePath, logger: quietLogger)
         let harness = WebhookHarness(database: database, directory: directory, configuration: configuration)
         let app = try MeterBridgeApp.buildApplication(
-            configuration: configuration, inbox: database, metrics: harness.metrics, clock: harness.clock, logger: quietLogger
+            configuration: configuration, store: database, metrics: harness.metrics, clock: harness.clock, logger: quietLogger
         )
         do {
             try await app.test(setup) { client in try await body(harness, client) }

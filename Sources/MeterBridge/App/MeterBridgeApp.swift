@@ -8,6 +8,9 @@ import NIOCore
 import NIOSSL
 import ServiceLifecycle
 
+/// What the application needs from its store: the inbox and the derived billing state.
+public typealias MeterBridgeStore = BillingStateStore & InboxStore
+
 /// The composition root: one place that wires configuration, store, metrics and routes into a runnable application.
 public enum MeterBridgeApp {
     /// Builds the HTTP application. `serve`, the tests and the demo all come through here.
@@ -17,12 +20,14 @@ public enum MeterBridgeApp {
     ///     down after the HTTP server, so in-flight requests can still commit while the server drains.
     public static func buildApplication(
         configuration: MeterBridgeConfiguration,
-        inbox: any InboxStore,
+        store: any MeterBridgeStore,
         metrics: MeterBridgeMetrics,
         clock: any UnixClock = SystemUnixClock(),
+        signal: WorkSignal = WorkSignal(),
         services: [any Service] = [],
         logger: Logger
     ) throws -> some ApplicationProtocol {
+        let inbox: any InboxStore = store
         let router = Router(context: BasicRequestContext.self)
         if !configuration.webhook.secrets.isEmpty {
             WebhookController(
@@ -31,10 +36,12 @@ public enum MeterBridgeApp {
                 bodyLimit: configuration.webhook.bodyLimit,
                 inbox: inbox,
                 clock: clock,
-                metrics: metrics
+                metrics: metrics,
+                signal: signal
             ).register(on: router)
         }
         HealthController(inbox: inbox, clock: clock, metrics: metrics).register(on: router)
+        AdminController(state: store, token: configuration.adminToken).register(on: router)
         return Application(
             router: router,
             server: try serverBuilder(configuration),
@@ -46,6 +53,33 @@ public enum MeterBridgeApp {
             services: services,
             logger: logger
         )
+    }
+
+    /// The services behind the listener: the event processor and the timer scheduler, in start order.
+    public static func backgroundServices(
+        configuration: MeterBridgeConfiguration,
+        store: any MeterBridgeStore,
+        metrics: MeterBridgeMetrics,
+        clock: any UnixClock = SystemUnixClock(),
+        signal: WorkSignal,
+        logger: Logger
+    ) -> [any Service] {
+        let machine = machineConfiguration(configuration)
+        var processing = EventProcessor.Configuration()
+        processing.machine = machine
+        return [
+            EventProcessor(inbox: store, state: store, clock: clock, signal: signal, configuration: processing, metrics: metrics, logger: logger),
+            TimerScheduler(state: store, clock: clock, machine: machine, logger: logger),
+        ]
+    }
+
+    /// The state machine's settings from the service configuration (SPEC.md §4 flush.* and migration.*).
+    public static func machineConfiguration(_ configuration: MeterBridgeConfiguration) -> BillingMachineConfiguration {
+        var machine = BillingMachineConfiguration()
+        machine.boundaryLead = configuration.flush.boundaryLead
+        machine.shadowMeter = configuration.migration.shadowMeter
+        machine.midcycleRereport = configuration.migration.midcycleRereport
+        return machine
     }
 
     static func serverBuilder(_ configuration: MeterBridgeConfiguration) throws -> HTTPServerBuilder {

@@ -13,6 +13,8 @@ struct WebhookController: Sendable {
     let inbox: any InboxStore
     let clock: any UnixClock
     let metrics: MeterBridgeMetrics
+    /// Poked after each new event so the processor starts on it at once.
+    let signal: WorkSignal
 
     static let signatureHeader = HTTPField.Name("Stripe-Signature")!
     // The two success answers never change: build them once.
@@ -78,11 +80,13 @@ struct WebhookController: Sendable {
         do {
             switch try await inbox.store(event) {
             case .inserted:
+                signal.poke()
                 logger.debug("Event stored", metadata: ["stripe.event.id": "\(envelope.id)", "stripe.event.type": "\(envelope.type)"])
                 return (JSONText.response(status: .ok, buffer: Self.receivedBody), .stored)
             case .duplicate:
                 return (JSONText.response(status: .ok, buffer: Self.duplicateBody), .duplicate)
             case .redriven:
+                signal.poke()
                 logger.info("Failed event delivered again; it will be processed again", metadata: ["stripe.event.id": "\(envelope.id)"])
                 return (JSONText.response(status: .ok, buffer: Self.duplicateBody), .redriven)
             }

@@ -9,6 +9,7 @@ public final class MeterBridgeMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     let factory: PrometheusMetricsFactory
     private let webhookCounters: Mutex<[WebhookOutcome: CoreMetrics.Counter]>
+    private let counters: Mutex<[CounterKey: CoreMetrics.Counter]>
     let webhookDuration: Metrics.Timer
 
     public init() {
@@ -21,6 +22,7 @@ public final class MeterBridgeMetrics: Sendable {
         ]
         self.factory = factory
         webhookCounters = Mutex([:])
+        counters = Mutex([:])
         webhookDuration = Metrics.Timer(label: "meterbridge_webhook_duration_seconds", dimensions: [], preferredDisplayUnit: .seconds, factory: factory)
     }
 
@@ -36,6 +38,23 @@ public final class MeterBridgeMetrics: Sendable {
         counter.increment()
     }
 
+    /// Counts one processed event by type and outcome (`meterbridge_events_total`).
+    func recordEventProcessed(type: String, outcome: String) {
+        increment("meterbridge_events_total", [("type", type), ("outcome", outcome)])
+    }
+
+    /// Adds `amount` to the counter `label` with `dimensions`, creating it on first use.
+    func increment(_ label: String, _ dimensions: [(String, String)], by amount: Int64 = 1) {
+        let key = CounterKey(label: label, dimensions: dimensions.map { "\($0.0)=\($0.1)" })
+        let counter = counters.withLock { counters in
+            if let counter = counters[key] { return counter }
+            let counter = CoreMetrics.Counter(label: label, dimensions: dimensions, factory: factory)
+            counters[key] = counter
+            return counter
+        }
+        counter.increment(by: amount)
+    }
+
     /// Records how long answering one webhook took.
     func recordWebhookDuration(_ duration: Duration) {
         let (seconds, attoseconds) = duration.components
@@ -46,6 +65,12 @@ public final class MeterBridgeMetrics: Sendable {
     public func render() -> [UInt8] {
         registry.emitToBuffer()
     }
+}
+
+/// A counter's identity: its label and dimensions.
+private struct CounterKey: Hashable {
+    let label: String
+    let dimensions: [String]
 }
 
 /// How a webhook delivery was answered, as the metric's `outcome` and `reason` labels.

@@ -1,0 +1,118 @@
+/// A subscription's persisted state machine state (opaque bytes to the store: the processor encodes it).
+public struct SubscriptionRecord: Hashable, Sendable {
+    public var id: String
+    public var customerID: String?
+    /// Unix milliseconds of the last change.
+    public var updatedAt: Int64
+    public var state: [UInt8]
+
+    public init(id: String, customerID: String?, updatedAt: Int64, state: [UInt8]) {
+        self.id = id
+        self.customerID = customerID
+        self.updatedAt = updatedAt
+        self.state = state
+    }
+}
+
+/// A timer derived from a subscription's state: when it fires, the scheduler feeds it back to the state machine.
+public struct TimerRecord: Hashable, Sendable {
+    /// Deterministic, so re-deriving the same timer never duplicates it.
+    public var id: String
+    public var subscriptionID: String
+    public var kind: String
+    /// Unix seconds.
+    public var fireAt: Int64
+
+    public init(id: String, subscriptionID: String, kind: String, fireAt: Int64) {
+        self.id = id
+        self.subscriptionID = subscriptionID
+        self.kind = kind
+        self.fireAt = fireAt
+    }
+}
+
+/// A side effect committed together with the state change that decided it (the transactional outbox).
+public struct OutboxAction: Hashable, Sendable {
+    /// Assigned by the store; commit order.
+    public var seq: Int64
+    public var subscriptionID: String
+    /// The event that caused it, if an event did (timers cause actions too).
+    public var eventID: String?
+    /// What kind of action (`flush`, `switch_mode`, …), for queries and metrics.
+    public var kind: String
+    /// The action itself, encoded by the processor.
+    public var payload: [UInt8]
+    /// Unix milliseconds.
+    public var createdAt: Int64
+    public var status: Status
+    public var attempts: Int
+    public var lastError: String?
+
+    /// Where an action is: waiting to be carried out, done, or given up with its error.
+    public enum Status: String, Hashable, Sendable, CaseIterable {
+        case pending, done, dead
+    }
+
+    public init(
+        seq: Int64 = 0, subscriptionID: String, eventID: String?, kind: String, payload: [UInt8], createdAt: Int64,
+        status: Status = .pending, attempts: Int = 0, lastError: String? = nil
+    ) {
+        self.seq = seq
+        self.subscriptionID = subscriptionID
+        self.eventID = eventID
+        self.kind = kind
+        self.payload = payload
+        self.createdAt = createdAt
+        self.status = status
+        self.attempts = attempts
+        self.lastError = lastError
+    }
+}
+
+/// Everything one processing step writes, in one transaction: state, its timers, its actions, and the inbox statuses.
+public struct BillingCommit: Sendable {
+    /// The subscription's new state; nil when the step changed no subscription (events stored and ignored).
+    public var subscription: SubscriptionRecord?
+    /// The subscription's complete set of timers after the step (replaces the stored set).
+    public var timers: [TimerRecord]
+    public var actions: [OutboxAction]
+    /// Inbox events this step applied (`processed`) or deliberately skipped (`ignored`).
+    public var finishedEvents: [(id: String, status: EventStatus)]
+    /// Timers this step consumed.
+    public var firedTimerIDs: [String]
+    /// Unix milliseconds.
+    public var at: Int64
+
+    public init(
+        subscription: SubscriptionRecord?, timers: [TimerRecord] = [], actions: [OutboxAction] = [],
+        finishedEvents: [(id: String, status: EventStatus)] = [], firedTimerIDs: [String] = [], at: Int64
+    ) {
+        self.subscription = subscription
+        self.timers = timers
+        self.actions = actions
+        self.finishedEvents = finishedEvents
+        self.firedTimerIDs = firedTimerIDs
+        self.at = at
+    }
+}
+
+/// Derived billing state: subscriptions, timers and the action outbox. SQLite implements it; PostgreSQL will too.
+public protocol BillingStateStore: Sendable {
+    func subscription(id: String) async throws -> SubscriptionRecord?
+    /// Every subscription, ordered by id (the `status` command).
+    func subscriptions() async throws -> [SubscriptionRecord]
+    func subscriptions(customerID: String) async throws -> [SubscriptionRecord]
+    /// Writes `commit` atomically: the state, the timers, the actions and the inbox statuses, or none of them.
+    func commit(_ commit: BillingCommit) async throws
+    /// Timers due at `now` (unix seconds), earliest first.
+    func dueTimers(at now: Int64, limit: Int) async throws -> [TimerRecord]
+    func timers(subscriptionID: String) async throws -> [TimerRecord]
+    /// Actions waiting to be carried out, in commit order.
+    func pendingActions(limit: Int) async throws -> [OutboxAction]
+    func actions(subscriptionID: String) async throws -> [OutboxAction]
+    func markActionDone(seq: Int64, at: Int64) async throws
+    /// Records a failed attempt; `dead` with the error once attempts reach `maxAttempts`.
+    func markActionFailed(seq: Int64, error: String, maxAttempts: Int) async throws
+    /// Deletes all derived state (subscriptions, timers, actions not yet done) so it can be rebuilt from the inbox.
+    func discardDerivedState() async throws
+}

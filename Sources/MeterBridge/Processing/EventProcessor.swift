@@ -1,0 +1,133 @@
+import BillingCore
+import BillingStore
+import Logging
+import ServiceLifecycle
+
+/// Applies stored events to the state machine, per subscription in `created` order, and saves state, timers,
+/// actions and event statuses in one commit; failures retry with backoff and end as `dead` with the error.
+public struct EventProcessor: Service {
+    /// Tuning; the defaults suit the embedded store.
+    public struct Configuration: Sendable {
+        /// Events fetched per round.
+        public var batchSize = 512
+        /// Subscriptions worked on at once (their commits share the store's group commit).
+        public var concurrency = 8
+        /// Failures before an event is `dead`.
+        public var maxAttempts = 8
+        /// How long to sleep when there is nothing to do (a new event wakes the processor at once).
+        public var idleWait: Duration = .seconds(1)
+        public var machine = BillingMachineConfiguration()
+
+        public init() {}
+    }
+
+    let inbox: any InboxStore
+    let state: any BillingStateStore
+    let clock: any UnixClock
+    let signal: WorkSignal
+    let configuration: Configuration
+    let metrics: MeterBridgeMetrics
+    let logger: Logger
+
+    public init(
+        inbox: any InboxStore, state: any BillingStateStore, clock: any UnixClock, signal: WorkSignal,
+        configuration: Configuration = Configuration(), metrics: MeterBridgeMetrics, logger: Logger
+    ) {
+        self.inbox = inbox
+        self.state = state
+        self.clock = clock
+        self.signal = signal
+        self.configuration = configuration
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        logger.info("Event processor started")
+        while !Task.isCancelledOrShuttingDown {
+            do {
+                if try await processDue() == 0 { await signal.wait(timeout: configuration.idleWait) }
+            } catch {
+                // The store is failing (disk, lock): back off; events stay pending and nothing is lost.
+                logger.error("Event processing round failed", metadata: ["error": "\(error)"])
+                await signal.wait(timeout: .seconds(5))
+            }
+        }
+        logger.info("Event processor stopped")
+    }
+
+    /// Processes the events due now; returns how many it took. Tests and `replay` call it directly.
+    @discardableResult
+    public func processDue() async throws -> Int {
+        let nowMs = clock.nowMilliseconds()
+        let batch = try await inbox.pendingEvents(dueAt: nowMs, limit: configuration.batchSize)
+        guard !batch.isEmpty else { return 0 }
+        var order: [String] = []
+        var bySubscription: [String: [StoredEvent]] = [:]
+        var unrouted: [StoredEvent] = []
+        for event in batch {
+            guard let subscription = event.event.subscriptionID else {
+                unrouted.append(event)
+                continue
+            }
+            if bySubscription[subscription] == nil { order.append(subscription) }
+            bySubscription[subscription, default: []].append(event)
+        }
+        if !unrouted.isEmpty { try await finishUnrouted(unrouted, nowMs: nowMs) }
+        // Different subscriptions are independent; each one's events stay in order within its own step.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var running = 0
+            for subscription in order {
+                if running == configuration.concurrency {
+                    try await group.next()
+                    running -= 1
+                }
+                let events = bySubscription[subscription] ?? []
+                group.addTask { try await process(subscription, events: events, nowMs: nowMs) }
+                running += 1
+            }
+            try await group.waitForAll()
+        }
+        return batch.count
+    }
+
+    private func process(_ subscriptionID: String, events: [StoredEvent], nowMs: Int64) async throws {
+        var step = try SubscriptionStep(
+            subscriptionID: subscriptionID, stored: try await state.subscription(id: subscriptionID),
+            configuration: configuration.machine, nowMs: nowMs
+        )
+        for event in events { step.apply(event) }
+        try await state.commit(try step.commit())
+        for (id, status) in step.finished {
+            metrics.recordEventProcessed(type: events.first { $0.id == id }?.type ?? "unknown", outcome: status.rawValue)
+        }
+        for (event, error) in step.failed { try await fail(event, error: error, nowMs: nowMs) }
+        if !step.actions.isEmpty {
+            logger.debug("Subscription updated", metadata: ["stripe.subscription.id": "\(subscriptionID)", "actions": "\(step.actions.count)"])
+        }
+    }
+
+    // Events that name no subscription (customers, upcoming invoices of none, meter error reports): nothing in the
+    // per-subscription state to change. Meter error reports count as processed: /readyz reports them from the inbox.
+    private func finishUnrouted(_ events: [StoredEvent], nowMs: Int64) async throws {
+        let finished = events.map { event -> (id: String, status: EventStatus) in
+            (event.id, event.type == EventType.meterErrorReportTriggered ? .processed : .ignored)
+        }
+        try await state.commit(BillingCommit(subscription: nil, finishedEvents: finished, at: nowMs))
+        for event in events { metrics.recordEventProcessed(type: event.type, outcome: "ignored") }
+    }
+
+    private func fail(_ event: StoredEvent, error: String, nowMs: Int64) async throws {
+        let delay = RetryBackoff.delay(afterAttempt: event.attempts + 1)
+        let status = try await inbox.markFailed(id: event.id, error: error, nextAttemptAt: nowMs + delay, maxAttempts: configuration.maxAttempts)
+        metrics.recordEventProcessed(type: event.type, outcome: status.rawValue)
+        logger.warning("Event could not be processed", metadata: [
+            "stripe.event.id": "\(event.id)", "stripe.event.type": "\(event.type)", "status": "\(status.rawValue)", "error": "\(error)",
+        ])
+    }
+}
+
+extension Task where Success == Never, Failure == Never {
+    /// True once the task is cancelled or the service group began a graceful shutdown.
+    static var isCancelledOrShuttingDown: Bool { isCancelled || isShuttingDownGracefully }
+}
