@@ -88,6 +88,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // A loopback Stripe API double, as strict as Stripe for the calls meterbridge makes: tests and `demo`.
+        .target(
+            name: "StripeDouble",
+            dependencies: [
+                "BillingCore",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Helpers shared by tests, the demo and the developer commands: signed-event builder, fixtures.
         .target(
             name: "MeterBridgeTesting",
@@ -132,6 +146,18 @@ let package = Package(
         .testTarget(
             name: "BillingStoreTests",
             dependencies: ["BillingCore", "BillingStore", "MeterBridgeTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StripeDoubleTests",
+            dependencies: [
+                "BillingCore",
+                "StripeDouble",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
