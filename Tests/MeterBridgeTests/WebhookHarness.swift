@@ -1,3 +1,4 @@
+import BillingCore
 import BillingStore
 import Foundation
 import HTTPTypes
@@ -20,13 +21,15 @@ struct WebhookHarness {
     var configuration: MeterBridgeConfiguration
 
     /// Runs `body` against a fresh store and app; `configure` adjusts the configuration first.
-    static func run(
+    @discardableResult
+    static func run<Result: Sendable>(
+        directory existing: TemporaryDirectory? = nil,
         configure: (inout MeterBridgeConfiguration) -> Void = { _ in },
         setup: TestingSetup = .router,
-        _ body: @escaping @Sendable (WebhookHarness, any TestClientProtocol) async throws -> Void
-    ) async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        _ body: @escaping @Sendable (WebhookHarness, any TestClientProtocol) async throws -> Result
+    ) async throws -> Result {
+        let directory = try existing ?? TemporaryDirectory()
+        defer { if existing == nil { directory.remove() } }
         var configuration = MeterBridgeConfiguration()
         configuration.webhook.secrets = [secret]
         configuration.listen = ListenAddress(host: "127.0.0.1", port: 0)
@@ -36,13 +39,25 @@ struct WebhookHarness {
         let app = try MeterBridgeApp.buildApplication(
             configuration: configuration, store: database, metrics: harness.metrics, clock: harness.clock, logger: quietLogger
         )
+        let result: Result
         do {
-            try await app.test(setup) { client in try await body(harness, client) }
+            result = try await app.test(setup) { client in try await body(harness, client) }
         } catch {
             await database.close()
             throw error
         }
         await database.close()
+        return result
+    }
+
+    /// The event processor over this harness's store and clock.
+    func processor(_ configuration: EventProcessor.Configuration = EventProcessor.Configuration()) -> EventProcessor {
+        EventProcessor(inbox: database, state: database, clock: clock, signal: WorkSignal(), configuration: configuration, metrics: metrics, logger: quietLogger)
+    }
+
+    /// The timer scheduler over this harness's store and clock.
+    func scheduler() -> TimerScheduler {
+        TimerScheduler(state: database, clock: clock, machine: BillingMachineConfiguration(), logger: quietLogger)
     }
 
     /// POSTs `payload` to the webhook endpoint with `signature` as its `Stripe-Signature` (none when nil).
