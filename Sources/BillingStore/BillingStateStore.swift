@@ -110,6 +110,8 @@ public protocol BillingStateStore: Sendable {
     /// Actions waiting to be carried out, in commit order.
     func pendingActions(limit: Int) async throws -> [OutboxAction]
     func actions(subscriptionID: String) async throws -> [OutboxAction]
+    /// Number of actions per status (every status present, zero included).
+    func actionCounts() async throws -> [OutboxAction.Status: Int]
     func markActionDone(seq: Int64, at: Int64) async throws
     /// Records a failed attempt; `dead` with the error once attempts reach `maxAttempts`.
     func markActionFailed(seq: Int64, error: String, maxAttempts: Int) async throws

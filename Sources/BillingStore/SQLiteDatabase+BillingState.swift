@@ -64,6 +64,16 @@ extension SQLiteDatabase: BillingStateStore {
         }
     }
 
+    public func actionCounts() async throws -> [OutboxAction.Status: Int] {
+        try await read { connection in
+            var counts = Dictionary(uniqueKeysWithValues: OutboxAction.Status.allCases.map { ($0, 0) })
+            for (status, count) in try connection.query("SELECT status, count(*) FROM actions GROUP BY status", row: { ($0.string(at: 0), $0.int(at: 1)) }) {
+                if let status = OutboxAction.Status(rawValue: status) { counts[status] = count }
+            }
+            return counts
+        }
+    }
+
     public func markActionDone(seq: Int64, at: Int64) async throws {
         try await write { connection in
             try connection.run("UPDATE actions SET status = 'done', completed_at = ?2 WHERE seq = ?1", [.integer(seq), .integer(at)])

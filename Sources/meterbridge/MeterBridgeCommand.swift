@@ -11,7 +11,8 @@ struct MeterBridgeCommand: AsyncParsableCommand {
             variables, which override the file. The store is embedded SQLite unless MB_DATABASE_URL says otherwise.
             """,
         subcommands: [
-            ServeCommand.self, MigrateCommand.self, EventsCommand.self, SignCommand.self, SendCommand.self, HealthCommand.self,
+            ServeCommand.self, MigrateCommand.self, StatusCommand.self, EventsCommand.self, SignCommand.self, SendCommand.self,
+            HealthCommand.self,
         ]
     )
 }

@@ -33,6 +33,15 @@ struct RealServerBillingTests {
         #expect(processed.timers.count == 2)
         #expect(server.terminate() == 0, "graceful shutdown failed:\n\(server.log)")
 
+        // The operator's view of the same store, from the command line.
+        let status = try CommandRun.run(binary, ["status", "--json", "--database-url", "sqlite:\(directory.databasePath)"])
+        #expect(status.status == 0, "\(status.errors)")
+        #expect(status.output.contains("\"id\" : \"\(story.subscriptionID)\""))
+        #expect(status.output.contains("\"mode\" : \"legacy\""))
+        let missing = try CommandRun.run(binary, ["status", "--subscription", "sub_nope", "--database-url", "sqlite:\(directory.databasePath)"])
+        #expect(missing.status != 0)
+        #expect(missing.errors.contains("no subscription sub_nope"))
+
         server = try await start(binary, directory, log: "second")
         let restarted = try await Self.waitFor(base: "http://127.0.0.1:\(server.port)", subscription: story.subscriptionID) { _ in true }
         #expect(restarted == processed)

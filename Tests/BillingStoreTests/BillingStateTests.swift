@@ -1,0 +1,79 @@
+import BillingStore
+import Foundation
+import MeterBridgeTesting
+import Testing
+
+/// Derived billing state: a processing step's state, timers, actions and event statuses land together.
+@Suite("Billing state")
+struct BillingStateTests {
+    static func commit(_ subscription: String, timers: [(String, Int64)], actions: [String], events: [String], at: Int64) -> BillingCommit {
+        BillingCommit(
+            subscription: SubscriptionRecord(id: subscription, customerID: "cus_1", updatedAt: at, state: Array("{\"v\":\(at)}".utf8)),
+            timers: timers.map { TimerRecord(id: "\(subscription)/\($0.0)", subscriptionID: subscription, kind: $0.0, fireAt: $0.1) },
+            actions: actions.map { OutboxAction(subscriptionID: subscription, eventID: events.first, kind: $0, payload: Array($0.utf8), createdAt: at) },
+            finishedEvents: events.map { ($0, EventStatus.processed) },
+            at: at
+        )
+    }
+
+    @Test func aCommitSavesStateTimersActionsAndEventStatusesTogether() async throws {
+        try await withDatabase { database, _ in
+            try await database.store(makeEvent(id: "evt_1"))
+            try await database.commit(Self.commit("sub_1", timers: [("preBoundary", 100), ("finalFlush", 200)], actions: ["flush", "open_period"], events: ["evt_1"], at: 10))
+            let record = try #require(try await database.subscription(id: "sub_1"))
+            #expect(record.state == Array("{\"v\":10}".utf8))
+            #expect(record.customerID == "cus_1")
+            #expect(try await database.subscriptions(customerID: "cus_1").map(\.id) == ["sub_1"])
+            #expect(try await database.timers(subscriptionID: "sub_1").map(\.fireAt) == [100, 200])
+            #expect(try await database.actions(subscriptionID: "sub_1").map(\.kind) == ["flush", "open_period"])
+            #expect(try await database.event(id: "evt_1")?.status == .processed)
+            #expect(try await database.pendingEvents(dueAt: .max, limit: 10).isEmpty)
+        }
+    }
+
+    @Test func timersAreReplacedByEachCommitAndFiredOnesDisappear() async throws {
+        try await withDatabase { database, _ in
+            try await database.commit(Self.commit("sub_1", timers: [("preBoundary", 100), ("finalFlush", 200)], actions: [], events: [], at: 1))
+            try await database.commit(Self.commit("sub_2", timers: [("preBoundary", 150)], actions: [], events: [], at: 1))
+            // The boundary moved: the new set replaces the old one; other subscriptions' timers are untouched.
+            try await database.commit(Self.commit("sub_1", timers: [("preBoundary", 300)], actions: [], events: [], at: 2))
+            #expect(try await database.timers(subscriptionID: "sub_1").map(\.fireAt) == [300])
+            #expect(try await database.dueTimers(at: 299, limit: 10).map(\.id) == ["sub_2/preBoundary"])
+            #expect(try await database.dueTimers(at: 300, limit: 10).map(\.id) == ["sub_2/preBoundary", "sub_1/preBoundary"])
+            var fired = BillingCommit(subscription: nil, at: 3)
+            fired.firedTimerIDs = ["sub_2/preBoundary"]
+            try await database.commit(fired)
+            #expect(try await database.dueTimers(at: .max, limit: 10).map(\.id) == ["sub_1/preBoundary"])
+        }
+    }
+
+    @Test func actionsMoveFromPendingToDoneOrDead() async throws {
+        try await withDatabase { database, _ in
+            try await database.commit(Self.commit("sub_1", timers: [], actions: ["flush", "lock_period", "carry_usage"], events: [], at: 1))
+            let pending = try await database.pendingActions(limit: 10)
+            #expect(pending.map(\.kind) == ["flush", "lock_period", "carry_usage"])
+            #expect(pending.map(\.seq) == pending.map(\.seq).sorted())
+            try await database.markActionDone(seq: pending[0].seq, at: 5)
+            try await database.markActionFailed(seq: pending[1].seq, error: "Stripe said no", maxAttempts: 2)
+            #expect(try await database.pendingActions(limit: 10).map(\.kind) == ["lock_period", "carry_usage"])
+            try await database.markActionFailed(seq: pending[1].seq, error: "Stripe said no again", maxAttempts: 2)
+            let all = try await database.actions(subscriptionID: "sub_1")
+            #expect(all.map(\.status) == [.done, .dead, .pending])
+            #expect(all[1].attempts == 2)
+            #expect(all[1].lastError == "Stripe said no again")
+            #expect(try await database.actionCounts() == [.pending: 1, .done: 1, .dead: 1])
+        }
+    }
+
+    @Test func discardingDerivedStateKeepsTheRecordOfDoneActions() async throws {
+        try await withDatabase { database, _ in
+            try await database.commit(Self.commit("sub_1", timers: [("preBoundary", 100)], actions: ["flush", "flush"], events: [], at: 1))
+            let first = try #require(try await database.pendingActions(limit: 1).first)
+            try await database.markActionDone(seq: first.seq, at: 2)
+            try await database.discardDerivedState()
+            #expect(try await database.subscriptions().isEmpty)
+            #expect(try await database.dueTimers(at: .max, limit: 10).isEmpty)
+            #expect(try await database.actions(subscriptionID: "sub_1").map(\.status) == [.done])
+        }
+    }
+}
