@@ -71,6 +71,7 @@ let package = Package(
             dependencies: [
                 "BillingCore",
                 "BillingStore",
+                "StripeAPI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -99,6 +100,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The outbound Stripe client: usage records, meter events, summaries; rate limit, retries, idempotency.
+        .target(
+            name: "StripeAPI",
+            dependencies: [
+                "BillingCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -161,9 +175,25 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "StripeAPITests",
+            dependencies: [
+                "BillingCore",
+                "StripeAPI",
+                "StripeDouble",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "MeterBridgeTests",
             dependencies: [
                 "BillingCore",
+                "StripeAPI",
+                "StripeDouble",
                 "StripeEventBuilders",
                 "BillingStore",
                 "MeterBridge",

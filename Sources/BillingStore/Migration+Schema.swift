@@ -1,6 +1,6 @@
 extension Migration {
     /// The schema of the SQLite store, in version order.
-    public static let all: [Migration] = [inbox, billingState]
+    public static let all: [Migration] = [inbox, billingState, usage, usageReports]
 
     /// Version 1: the webhook inbox (SPEC §5 "Inbox") and the heartbeat row used to prove the store can commit.
     static let inbox = Migration(
@@ -86,6 +86,39 @@ extension Migration {
             );
             CREATE INDEX actions_pending ON actions (seq) WHERE status = 'pending';
             CREATE INDEX actions_subscription ON actions (subscription_id, seq);
+            """
+    )
+
+    /// Version 3: the usage ledger (SPEC §3 `POST /v1/usage`): every usage record the product sent, once per id.
+    static let usage = Migration(
+        version: 3,
+        name: "usage",
+        sql: """
+            -- One row per usage record. `id` is the client's idempotency id, or `mb_auto_…` derived from the record's
+            -- content when it sent none (see UsageRecordID). The ingest path only inserts; the reporter only sets
+            -- `report_id` and `carried` (see UsageLedgerStore for the contract).
+            CREATE TABLE usage_records (
+                id TEXT PRIMARY KEY NOT NULL,
+                customer_id TEXT NOT NULL,
+                metric TEXT NOT NULL,
+                quantity INTEGER NOT NULL CHECK (quantity >= 0),
+                -- Usage time, unix seconds.
+                timestamp INTEGER NOT NULL,
+                -- Receive time, unix milliseconds.
+                received_at INTEGER NOT NULL,
+                -- NULL while pending; the id of the report that delivers it once the reporter put it in one (back to
+                -- NULL only if the reporter abandons that report before Stripe accepted it).
+                report_id INTEGER,
+                -- Non-zero once the reporter carried the record into a later period than its timestamp's.
+                carried INTEGER NOT NULL DEFAULT 0
+            );
+            -- The reporter's work queue: unreported usage only, so it stays small however much usage is stored.
+            -- `quantity` trails the key so sums and latest values are read from the index alone (covering).
+            CREATE INDEX usage_records_unreported ON usage_records (customer_id, metric, timestamp, quantity) WHERE report_id IS NULL;
+            -- Per-customer totals (`GET /v1/customers/{id}/usage`) and period queries over reported usage too.
+            CREATE INDEX usage_records_customer ON usage_records (customer_id, metric, timestamp);
+            -- Which records a report covers. Partial, so inserts (report_id NULL) never touch it.
+            CREATE INDEX usage_records_report ON usage_records (report_id) WHERE report_id IS NOT NULL;
             """
     )
 }

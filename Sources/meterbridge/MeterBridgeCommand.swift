@@ -11,8 +11,8 @@ struct MeterBridgeCommand: AsyncParsableCommand {
             variables, which override the file. The store is embedded SQLite unless MB_DATABASE_URL says otherwise.
             """,
         subcommands: [
-            ServeCommand.self, MigrateCommand.self, StatusCommand.self, EventsCommand.self, SignCommand.self, SendCommand.self,
-            HealthCommand.self,
+            ServeCommand.self, MigrateCommand.self, StatusCommand.self, FlushCommand.self, EventsCommand.self, SignCommand.self, SendCommand.self,
+            HealthCommand.self, UsageCommand.self,
         ]
     )
 }

@@ -36,14 +36,9 @@ struct ServeCommand: AsyncParsableCommand {
                 """.utf8))
         }
         let database = try await StoreOpener.open(configuration, logger: logger)
-        let metrics = MeterBridgeMetrics()
-        let signal = WorkSignal()
+        let runtime = MeterBridgeRuntime(configuration: configuration, store: database, logger: logger)
         // Listed in start order; the service group stops them in reverse, the store last.
-        let services: [any Service] = [StoreService(database: database, logger: logger)]
-            + MeterBridgeApp.backgroundServices(configuration: configuration, store: database, metrics: metrics, signal: signal, logger: logger)
-        let app = try MeterBridgeApp.buildApplication(
-            configuration: configuration, store: database, metrics: metrics, signal: signal, services: services, logger: logger
-        )
+        let app = try runtime.buildApplication(services: [StoreService(database: database, logger: logger)] + runtime.services)
         let scheme = configuration.tls == nil ? "http" : "https"
         logger.info("meterbridge serving", metadata: [
             "listen": "\(scheme)://\(configuration.listen)", "store": "\(configuration.database)",

@@ -49,11 +49,40 @@ struct BillingStory {
     }
 
     /// The renewal: the subscription moves to the second period on the meter price.
-    var renewed: [UInt8] {
+    var renewed: [UInt8] { renewal(to: meter) }
+
+    /// The renewal into the second period, on `price` (the legacy price again when no migration was planned).
+    func renewal(to price: TestPrice) -> [UInt8] {
         TestEvents.subscription(
             "customer.subscription.updated", id: "evt_\(subscriptionID)_renewed", created: start + Self.month,
-            subscription(price: meter, period: secondPeriod), previous: subscription(price: legacy, period: firstPeriod), shape: shape
+            subscription(price: price, period: secondPeriod), previous: subscription(price: legacy, period: firstPeriod), shape: shape
         ).serializedBytes
+    }
+
+    /// A mid-cycle price change without a schedule: the item moves to the meter price at `at`, in the first period.
+    func switchedMidCycle(at: Int64) -> [UInt8] {
+        TestEvents.subscription(
+            "customer.subscription.updated", id: "evt_\(subscriptionID)_switched", created: at,
+            subscription(price: meter, period: firstPeriod), previous: subscription(price: legacy, period: firstPeriod), shape: shape
+        ).serializedBytes
+    }
+
+    /// The customer cancels at the end of the first period.
+    func cancelledAtPeriodEnd(at: Int64) -> [UInt8] {
+        TestEvents.subscription(
+            "customer.subscription.updated", id: "evt_\(subscriptionID)_cancel", created: at,
+            subscription(price: legacy, period: firstPeriod, cancelAtPeriodEnd: true), previous: subscription(price: legacy, period: firstPeriod), shape: shape
+        ).serializedBytes
+    }
+
+    /// The subscription ends at the end of the first period.
+    var deleted: [UInt8] {
+        var ended = subscription(price: legacy, period: firstPeriod, cancelAtPeriodEnd: true)
+        ended.status = "canceled"
+        ended.canceledAt = firstPeriod.end
+        ended.endedAt = firstPeriod.end
+        return TestEvents.subscription("customer.subscription.deleted", id: "evt_\(subscriptionID)_deleted", created: firstPeriod.end, ended, shape: shape)
+            .serializedBytes
     }
 
     /// The draft invoice for the first period, and its finalization an hour later.

@@ -54,7 +54,7 @@ struct ConfigurationLoaderTests {
         #expect(configuration.stripe.apiKey == "sk_test_123")
         #expect(configuration.stripe.rateLimit == 20)
         #expect(configuration.metrics["api_requests"] == MetricDefinition(product: "prod_123", meterEventName: "api_calls", aggregation: .sum))
-        #expect(configuration.metrics["seats"] == MetricDefinition(product: "prod_456", meterEventName: "seats", aggregation: .last))
+        #expect(configuration.metrics["seats"] == MetricDefinition(product: "prod_456", meterEventName: nil, aggregation: .last))
     }
 
     @Test func aJSONFileWorksToo() throws {

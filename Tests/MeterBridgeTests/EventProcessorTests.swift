@@ -119,7 +119,7 @@ struct EventProcessorTests {
         }
     }
 
-    static func subscription(_ id: String, _ client: some TestClientProtocol) async throws -> SubscriptionView {
+    static func subscription(_ id: String, _ client: some TestClientProtocol, token: String = EventProcessorTests.token) async throws -> SubscriptionView {
         let response = try await client.execute(uri: "/v1/subscriptions/\(id)", method: .get, headers: [.authorization: "Bearer \(token)"])
         try #require(response.status == .ok, "\(String(buffer: response.body))")
         let decoder = JSONDecoder()

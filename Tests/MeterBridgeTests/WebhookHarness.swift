@@ -8,6 +8,7 @@ import Logging
 import MeterBridge
 import MeterBridgeTesting
 import NIOCore
+import StripeAPI
 
 /// The real app on a real SQLite file with a manual clock: what every endpoint test starts from.
 struct WebhookHarness {
@@ -16,15 +17,17 @@ struct WebhookHarness {
 
     let database: SQLiteDatabase
     let directory: TemporaryDirectory
-    let clock = ManualClock(seconds: WebhookHarness.now)
-    let metrics = MeterBridgeMetrics()
+    let clock: ManualClock
+    let runtime: MeterBridgeRuntime
     var configuration: MeterBridgeConfiguration
+    var metrics: MeterBridgeMetrics { runtime.metrics }
 
     /// Runs `body` against a fresh store and app; `configure` adjusts the configuration first.
     @discardableResult
     static func run<Result: Sendable>(
         directory existing: TemporaryDirectory? = nil,
         configure: (inout MeterBridgeConfiguration) -> Void = { _ in },
+        stripe: (any StripeUsageClient)? = nil,
         setup: TestingSetup = .router,
         _ body: @escaping @Sendable (WebhookHarness, any TestClientProtocol) async throws -> Result
     ) async throws -> Result {
@@ -35,10 +38,10 @@ struct WebhookHarness {
         configuration.listen = ListenAddress(host: "127.0.0.1", port: 0)
         configure(&configuration)
         let database = try await SQLiteDatabase.open(path: directory.databasePath, logger: quietLogger)
-        let harness = WebhookHarness(database: database, directory: directory, configuration: configuration)
-        let app = try MeterBridgeApp.buildApplication(
-            configuration: configuration, store: database, metrics: harness.metrics, clock: harness.clock, logger: quietLogger
-        )
+        let clock = ManualClock(seconds: WebhookHarness.now)
+        let runtime = MeterBridgeRuntime(configuration: configuration, store: database, clock: clock, stripe: .some(stripe), logger: quietLogger)
+        let harness = WebhookHarness(database: database, directory: directory, clock: clock, runtime: runtime, configuration: configuration)
+        let app = try runtime.buildApplication()
         let result: Result
         do {
             result = try await app.test(setup) { client in try await body(harness, client) }
@@ -50,15 +53,17 @@ struct WebhookHarness {
         return result
     }
 
-    /// The event processor over this harness's store and clock.
-    func processor(_ configuration: EventProcessor.Configuration = EventProcessor.Configuration()) -> EventProcessor {
-        EventProcessor(inbox: database, state: database, clock: clock, signal: WorkSignal(), configuration: configuration, metrics: metrics, logger: quietLogger)
+    /// The event processor over this harness's store and clock (its default configuration unless given one).
+    func processor(_ configuration: EventProcessor.Configuration? = nil) -> EventProcessor {
+        guard let configuration else { return runtime.processor }
+        return EventProcessor(inbox: database, state: database, clock: clock, signal: WorkSignal(), configuration: configuration, metrics: metrics, logger: quietLogger)
     }
 
     /// The timer scheduler over this harness's store and clock.
-    func scheduler() -> TimerScheduler {
-        TimerScheduler(state: database, clock: clock, machine: BillingMachineConfiguration(), logger: quietLogger)
-    }
+    func scheduler() -> TimerScheduler { runtime.scheduler }
+
+    /// The usage reporter (it sends nothing unless the harness was given a Stripe client).
+    var reporter: UsageReporter { runtime.reporter }
 
     /// POSTs `payload` to the webhook endpoint with `signature` as its `Stripe-Signature` (none when nil).
     static func deliver(_ payload: [UInt8], signature: String?, to client: some TestClientProtocol, extraHeaders: HTTPFields = [:]) async throws -> TestResponse {

@@ -4,6 +4,7 @@ import Hummingbird
 /// The admin API under `/v1` (bearer token): local state for operators and the company's product.
 struct AdminController: Sendable {
     let state: any BillingStateStore
+    let reporter: UsageReporter
     let token: String?
 
     func register(on router: Router<some RequestContext>) {
@@ -15,6 +16,16 @@ struct AdminController: Sendable {
                                 message: "No subscription \(id) is known here yet; it appears once one of its events is processed").response
             }
             return HealthController.encode(try SubscriptionView(record: record), status: .ok)
+        }
+        group.post("/flush") { request, context in
+            let options = try await FlushRequest.decode(request, context: context)
+            guard reporter.client != nil else {
+                return APIError(status: .conflict, type: "invalid_request_error", code: "reporting_paused",
+                                message: "Reporting is paused: no Stripe API key is configured (STRIPE_API_KEY); usage is kept").response
+            }
+            if options.retryDead { _ = try await reporter.ledger.retryDeadReports(at: reporter.clock.nowMilliseconds()) }
+            let summary = try await reporter.flushNow(subscriptionID: options.subscription)
+            return HealthController.encode(summary, status: .ok)
         }
     }
 }

@@ -7,26 +7,72 @@ import Logging
 import NIOCore
 import NIOSSL
 import ServiceLifecycle
+import StripeAPI
+import AsyncHTTPClient
 
-/// What the application needs from its store: the inbox and the derived billing state.
-public typealias MeterBridgeStore = BillingStateStore & InboxStore
+/// What the application needs from its store: the inbox, the derived billing state and the usage ledger.
+public typealias MeterBridgeStore = BillingStateStore & InboxStore & UsageLedgerStore & UsageReportStore
 
-/// The composition root: one place that wires configuration, store, metrics and routes into a runnable application.
-public enum MeterBridgeApp {
-    /// Builds the HTTP application. `serve`, the tests and the demo all come through here.
-    ///
-    /// - Parameters:
-    ///   - services: long-running services (store, processor …) the application's ServiceGroup runs and shuts
-    ///     down after the HTTP server, so in-flight requests can still commit while the server drains.
-    public static func buildApplication(
+/// The composition root: one place that wires configuration, store, metrics, services and routes together.
+/// `serve`, the tests and the demo all build the service through here.
+public struct MeterBridgeRuntime: Sendable {
+    public let configuration: MeterBridgeConfiguration
+    public let store: any MeterBridgeStore
+    public let metrics: MeterBridgeMetrics
+    public let clock: any UnixClock
+    public let logger: Logger
+    /// Poked when an event is stored: the processor starts on it at once.
+    public let eventSignal = WorkSignal()
+    /// Poked when committed actions ask for a flush: the reporter runs a round at once.
+    public let reportSignal = WorkSignal()
+    public let reporterStatus: ReporterStatus
+    public let processor: EventProcessor
+    public let scheduler: TimerScheduler
+    public let reporter: UsageReporter
+
+    /// - Parameter stripe: the Stripe client; by default one over the shared HTTP client when `stripe.api_key` is
+    ///   set, none otherwise (reporting paused, usage kept).
+    public init(
         configuration: MeterBridgeConfiguration,
         store: any MeterBridgeStore,
-        metrics: MeterBridgeMetrics,
+        metrics: MeterBridgeMetrics = MeterBridgeMetrics(),
         clock: any UnixClock = SystemUnixClock(),
-        signal: WorkSignal = WorkSignal(),
-        services: [any Service] = [],
+        stripe: (any StripeUsageClient)?? = nil,
         logger: Logger
-    ) throws -> some ApplicationProtocol {
+    ) {
+        self.configuration = configuration
+        self.store = store
+        self.metrics = metrics
+        self.clock = clock
+        self.logger = logger
+        let client = stripe ?? Self.defaultClient(configuration, metrics: metrics, logger: logger)
+        reporterStatus = ReporterStatus(reportingEnabled: client != nil)
+        let machine = Self.machineConfiguration(configuration)
+        var processing = EventProcessor.Configuration()
+        processing.machine = machine
+        processor = EventProcessor(
+            inbox: store, state: store, clock: clock, signal: eventSignal, actionsSignal: reportSignal,
+            configuration: processing, metrics: metrics, logger: logger
+        )
+        scheduler = TimerScheduler(state: store, clock: clock, machine: machine, actionsSignal: reportSignal, logger: logger)
+        var reporting = UsageReporter.Configuration()
+        reporting.interval = .seconds(configuration.flush.interval)
+        reporting.machine = machine
+        reporter = UsageReporter(
+            ledger: store, state: store, client: client, catalogue: configuration.metrics, clock: clock, signal: reportSignal,
+            status: reporterStatus, configuration: reporting, metrics: metrics, logger: logger
+        )
+    }
+
+    /// The services behind the listener, in start order (a service group stops them in reverse).
+    public var services: [any Service] { [processor, scheduler, reporter] }
+
+    /// Builds the HTTP application.
+    ///
+    /// - Parameters:
+    ///   - services: long-running services (the store …) the application's ServiceGroup runs and shuts down after
+    ///     the HTTP server, so in-flight requests can still commit while the server drains.
+    public func buildApplication(services: [any Service] = []) throws -> some ApplicationProtocol {
         let inbox: any InboxStore = store
         let router = Router(context: BasicRequestContext.self)
         if !configuration.webhook.secrets.isEmpty {
@@ -37,14 +83,15 @@ public enum MeterBridgeApp {
                 inbox: inbox,
                 clock: clock,
                 metrics: metrics,
-                signal: signal
+                signal: eventSignal
             ).register(on: router)
         }
-        HealthController(inbox: inbox, clock: clock, metrics: metrics).register(on: router)
-        AdminController(state: store, token: configuration.adminToken).register(on: router)
+        HealthController(inbox: inbox, ledger: store, reporter: reporterStatus, clock: clock, metrics: metrics).register(on: router)
+        AdminController(state: store, reporter: reporter, token: configuration.adminToken).register(on: router)
+        UsageController(ledger: store, catalogue: configuration.metrics, token: configuration.adminToken, clock: clock, metrics: metrics).register(on: router)
         return Application(
             router: router,
-            server: try serverBuilder(configuration),
+            server: try Self.serverBuilder(configuration),
             configuration: .init(
                 address: .hostname(configuration.listen.host, port: configuration.listen.port),
                 serverName: "meterbridge",
@@ -55,22 +102,15 @@ public enum MeterBridgeApp {
         )
     }
 
-    /// The services behind the listener: the event processor and the timer scheduler, in start order.
-    public static func backgroundServices(
-        configuration: MeterBridgeConfiguration,
-        store: any MeterBridgeStore,
-        metrics: MeterBridgeMetrics,
-        clock: any UnixClock = SystemUnixClock(),
-        signal: WorkSignal,
-        logger: Logger
-    ) -> [any Service] {
-        let machine = machineConfiguration(configuration)
-        var processing = EventProcessor.Configuration()
-        processing.machine = machine
-        return [
-            EventProcessor(inbox: store, state: store, clock: clock, signal: signal, configuration: processing, metrics: metrics, logger: logger),
-            TimerScheduler(state: store, clock: clock, machine: machine, logger: logger),
-        ]
+    static func defaultClient(_ configuration: MeterBridgeConfiguration, metrics: MeterBridgeMetrics, logger: Logger) -> (any StripeUsageClient)? {
+        guard let key = configuration.stripe.apiKey else { return nil }
+        return StripeClient(
+            configuration: .init(
+                apiKey: key, apiBase: configuration.stripe.apiBase, versionLegacy: configuration.stripe.versionLegacy,
+                versionMeter: configuration.stripe.versionMeter, rateLimit: configuration.stripe.rateLimit
+            ),
+            httpClient: .shared, logger: logger, observer: StripeMetricsObserver(factory: metrics.factory)
+        )
     }
 
     /// The state machine's settings from the service configuration (SPEC.md §4 flush.* and migration.*).

@@ -138,12 +138,13 @@ public enum LivemodeFilter: String, Sendable, Equatable, CaseIterable {
 public struct MetricDefinition: Sendable, Equatable {
     /// Stripe product of both the legacy and the meter price.
     public var product: String
-    /// The billing meter's `event_name`.
-    public var meterEventName: String
+    /// The billing meter's `event_name`; nil for a metric billed through legacy usage records only (its usage
+    /// waits for a subscription, since only meters take usage without one).
+    public var meterEventName: String?
     /// `sum` (increment / sum meter) or `last` (set / last meter).
     public var aggregation: Aggregation
 
-    public init(product: String, meterEventName: String, aggregation: Aggregation) {
+    public init(product: String, meterEventName: String?, aggregation: Aggregation) {
         self.product = product
         self.meterEventName = meterEventName
         self.aggregation = aggregation

@@ -133,7 +133,7 @@ extension RawSettings {
             guard let aggregation = MetricDefinition.Aggregation(rawValue: aggregationText) else {
                 throw ConfigurationError(key: "\(key).aggregation", source: source, message: "expected sum or last, got '\(aggregationText)'")
             }
-            let meterEventName = (fields["meter_event_name"] as? String) ?? name
+            let meterEventName = fields["meter_event_name"] as? String
             catalogue[name] = MetricDefinition(product: product, meterEventName: meterEventName, aggregation: aggregation)
         }
         return catalogue

@@ -1,3 +1,4 @@
+import BillingCore
 import BillingStore
 import Foundation
 import HTTPTypes
@@ -7,6 +8,8 @@ import Logging
 /// `/healthz` (the process serves), `/readyz` (it can take webhooks, and how far behind it is) and `/metrics`.
 struct HealthController: Sendable {
     let inbox: any InboxStore
+    let ledger: any UsageReportStore
+    let reporter: ReporterStatus
     let clock: any UnixClock
     let metrics: MeterBridgeMetrics
 
@@ -54,9 +57,31 @@ struct HealthController: Sendable {
                 detail: dead > 0 ? "\(dead) events gave up after repeated failures; see `meterbridge events --status dead`" : nil,
                 count: dead
             )
+            let reports = try await ledger.reportCounts()
+            let deadReports = reports[.dead] ?? 0
+            report.checks["usage_dead_letters"] = .init(
+                status: deadReports > 0 ? "warn" : "ok",
+                detail: deadReports > 0 ? "\(deadReports) usage reports were refused by Stripe; fix the cause, then `meterbridge flush --retry-dead`" : nil,
+                count: deadReports
+            )
+            let meterErrors = try await inbox.events(EventQuery(types: [EventType.meterErrorReportTriggered], since: clock.nowSeconds() - 86_400)).count
+            report.checks["meter_error_reports"] = .init(
+                status: meterErrors > 0 ? "warn" : "ok",
+                detail: meterErrors > 0 ? "Stripe reported meter event errors in the last 24 h; see `meterbridge events --type \(EventType.meterErrorReportTriggered)`" : nil,
+                count: meterErrors
+            )
         } catch {
             report.checks["processing"] = .init(status: "fail", detail: "the store cannot be read: \(error)")
         }
+        let reporting = reporter.snapshot
+        report.checks["reporter"] = .init(
+            status: !reporting.reportingEnabled || reporting.failingSince != nil ? "warn" : "ok",
+            detail: !reporting.reportingEnabled
+                ? "reporting paused: no Stripe API key (STRIPE_API_KEY); usage is kept"
+                : reporting.failingSince.map { "Stripe calls failing since \($0 / 1000): \(reporting.lastError ?? "")" },
+            failingSince: reporting.failingSince.map { $0 / 1000 },
+            lastSuccess: reporting.lastSuccess.map { $0 / 1000 }
+        )
         return report
     }
 
@@ -84,6 +109,10 @@ struct ReadinessReport: Codable, Sendable {
         var detail: String?
         var ageSeconds: Int64?
         var count: Int?
+        /// Unix seconds of the first failure of the reporter's current run of failures.
+        var failingSince: Int64?
+        /// Unix seconds of the last call Stripe accepted.
+        var lastSuccess: Int64?
     }
 
     enum CodingKeys: String, CodingKey { case status, checks }

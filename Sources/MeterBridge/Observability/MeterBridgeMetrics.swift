@@ -11,6 +11,7 @@ public final class MeterBridgeMetrics: Sendable {
     private let webhookCounters: Mutex<[WebhookOutcome: CoreMetrics.Counter]>
     private let counters: Mutex<[CounterKey: CoreMetrics.Counter]>
     let webhookDuration: Metrics.Timer
+    let flushDuration: Metrics.Timer
 
     public init() {
         registry = PrometheusCollectorRegistry()
@@ -24,6 +25,7 @@ public final class MeterBridgeMetrics: Sendable {
         webhookCounters = Mutex([:])
         counters = Mutex([:])
         webhookDuration = Metrics.Timer(label: "meterbridge_webhook_duration_seconds", dimensions: [], preferredDisplayUnit: .seconds, factory: factory)
+        flushDuration = Metrics.Timer(label: "meterbridge_flush_duration_seconds", dimensions: [], preferredDisplayUnit: .seconds, factory: factory)
     }
 
     /// Counts one webhook answer by outcome and reason (`meterbridge_webhooks_total`).
@@ -59,6 +61,12 @@ public final class MeterBridgeMetrics: Sendable {
     func recordWebhookDuration(_ duration: Duration) {
         let (seconds, attoseconds) = duration.components
         webhookDuration.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+
+    /// Records how long one usage flush took (`meterbridge_flush_duration_seconds`).
+    func recordFlushDuration(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        flushDuration.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 
     /// The Prometheus text exposition of every metric.

@@ -25,14 +25,17 @@ public struct EventProcessor: Service {
     let state: any BillingStateStore
     let clock: any UnixClock
     let signal: WorkSignal
+    /// Poked after a commit that produced actions, so the reporter carries them out at once.
+    let actionsSignal: WorkSignal?
     let configuration: Configuration
     let metrics: MeterBridgeMetrics
     let logger: Logger
 
     public init(
-        inbox: any InboxStore, state: any BillingStateStore, clock: any UnixClock, signal: WorkSignal,
+        inbox: any InboxStore, state: any BillingStateStore, clock: any UnixClock, signal: WorkSignal, actionsSignal: WorkSignal? = nil,
         configuration: Configuration = Configuration(), metrics: MeterBridgeMetrics, logger: Logger
     ) {
+        self.actionsSignal = actionsSignal
         self.inbox = inbox
         self.state = state
         self.clock = clock
@@ -98,6 +101,7 @@ public struct EventProcessor: Service {
         )
         for event in events { step.apply(event) }
         try await state.commit(try step.commit())
+        if !step.actions.isEmpty { actionsSignal?.poke() }
         for (id, status) in step.finished {
             metrics.recordEventProcessed(type: events.first { $0.id == id }?.type ?? "unknown", outcome: status.rawValue)
         }

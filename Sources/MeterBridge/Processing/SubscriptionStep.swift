@@ -13,11 +13,20 @@ struct SubscriptionStep {
     private(set) var failed: [(event: StoredEvent, error: String)] = []
     private(set) var firedTimers: [String] = []
     let nowMs: Int64
+    /// What had ended before this step: a step that ends the subscription or removes an item must see its final
+    /// flush confirmed, even when that flush was emitted earlier (by the final-flush timer before the end).
+    private let endedBefore: Set<String>
 
     init(subscriptionID: String, stored: SubscriptionRecord?, configuration: BillingMachineConfiguration, nowMs: Int64) throws {
         let state = try stored.map(SubscriptionStateCodec.decode) ?? SubscriptionState(subscriptionID: subscriptionID)
         machine = BillingStateMachine(state: state, configuration: configuration)
         self.nowMs = nowMs
+        endedBefore = Self.ended(state)
+    }
+
+    // The subscription (as "") and the items that are over.
+    private static func ended(_ state: SubscriptionState) -> Set<String> {
+        Set(state.items.filter(\.isRemoved).map(\.id) + (state.hasEnded ? [""] : []))
     }
 
     /// Applies one stored event: decoded, mapped to an input and applied, or recorded as failed with the reason.
@@ -45,9 +54,29 @@ struct SubscriptionStep {
         record(machine.apply(.timerFired(id), now: nowMs / 1000), eventID: nil)
     }
 
+    /// Tells the machine that an item's final flush reached Stripe.
+    mutating func confirmFinalFlush(itemID: String, periodStart: Int64) {
+        record(machine.apply(.finalFlushConfirmed(itemID: itemID, periodStart: periodStart), now: nowMs / 1000), eventID: nil)
+    }
+
     private mutating func record(_ produced: [BillingAction], eventID: String?) {
         let subscriptionID = machine.state.subscriptionID
         actions += produced.compactMap { ActionRecord($0)?.outbox(subscriptionID: subscriptionID, eventID: eventID, at: nowMs) }
+    }
+
+    /// Final flushes that ended with this step and wait for confirmation, as flush actions for the reporter.
+    private func finalFlushesToConfirm() -> [OutboxAction] {
+        let state = machine.state
+        let endedNow = Self.ended(state).subtracting(endedBefore)
+        guard !endedNow.isEmpty else { return [] }
+        return state.items.compactMap { item -> OutboxAction? in
+            guard endedNow.contains("") || endedNow.contains(item.id), let last = item.periods.last,
+                last.flushed.contains(.final), last.state == .ended
+            else { return nil }
+            let key = FlushKey(subscriptionID: state.subscriptionID, itemID: item.id, periodStart: last.start, reason: .final)
+            return ActionRecord(.flush(UsageFlush(key: key, period: BillingPeriod(start: last.start, end: last.end))))?
+                .outbox(subscriptionID: state.subscriptionID, eventID: nil, at: nowMs)
+        }
     }
 
     /// The commit that saves the state, its timers, its actions and the inbox statuses together.
@@ -55,7 +84,7 @@ struct SubscriptionStep {
         BillingCommit(
             subscription: try SubscriptionStateCodec.record(machine.state, at: nowMs),
             timers: SubscriptionStateCodec.timers(machine.state),
-            actions: actions,
+            actions: actions + finalFlushesToConfirm(),
             finishedEvents: finished,
             firedTimerIDs: firedTimers,
             at: nowMs

@@ -8,11 +8,17 @@ public struct TimerScheduler: Service {
     let state: any BillingStateStore
     let clock: any UnixClock
     let machine: BillingMachineConfiguration
+    /// Poked after timers produced actions (boundary flushes), so the reporter runs at once.
+    let actionsSignal: WorkSignal?
     let logger: Logger
     /// How often to look for due timers; boundaries are known minutes ahead, so a second is plenty.
     let tick: Duration
 
-    public init(state: any BillingStateStore, clock: any UnixClock, machine: BillingMachineConfiguration, tick: Duration = .seconds(1), logger: Logger) {
+    public init(
+        state: any BillingStateStore, clock: any UnixClock, machine: BillingMachineConfiguration, actionsSignal: WorkSignal? = nil,
+        tick: Duration = .seconds(1), logger: Logger
+    ) {
+        self.actionsSignal = actionsSignal
         self.state = state
         self.clock = clock
         self.machine = machine
@@ -44,6 +50,7 @@ public struct TimerScheduler: Service {
             )
             for timer in timers { step.fire(timer) }
             try await state.commit(try step.commit())
+            if !step.actions.isEmpty { actionsSignal?.poke() }
             logger.debug("Timers fired", metadata: ["stripe.subscription.id": "\(subscriptionID)", "timers": "\(timers.map(\.id))"])
         }
         return due.count

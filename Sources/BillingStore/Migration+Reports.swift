@@ -1,0 +1,44 @@
+extension Migration {
+    /// Version 4: usage reports, one row per Stripe call, written before the call is made.
+    static let usageReports = Migration(
+        version: 4,
+        name: "usage_reports",
+        sql: """
+            -- A random identity of this store, part of every idempotency key and meter identifier: a store created
+            -- anew (lost disk, new deployment) starts counting reports from 1 again, and its keys must not collide
+            -- with the old store's, which Stripe remembers for 24 hours and would answer as duplicates.
+            CREATE TABLE store_identity (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                identity TEXT NOT NULL
+            );
+            INSERT INTO store_identity (id, identity) VALUES (1, lower(hex(randomblob(6))));
+
+            CREATE TABLE usage_reports (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                -- Idempotency-Key of a usage record, identifier of a meter event: the same on every retry.
+                key TEXT NOT NULL UNIQUE,
+                channel TEXT NOT NULL CHECK (channel IN ('usage_record', 'meter_event')),
+                purpose TEXT NOT NULL CHECK (purpose IN ('usage', 'shadow', 'rereport')),
+                subscription_id TEXT,
+                item_id TEXT,
+                action TEXT,
+                event_name TEXT,
+                customer_id TEXT NOT NULL,
+                metric TEXT NOT NULL,
+                period_start INTEGER,
+                period_end INTEGER,
+                quantity INTEGER NOT NULL,
+                timestamp INTEGER NOT NULL,
+                carried INTEGER NOT NULL DEFAULT 0,
+                status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'dead')),
+                attempts INTEGER NOT NULL DEFAULT 0,
+                last_error TEXT,
+                next_attempt_at INTEGER NOT NULL,
+                created_at INTEGER NOT NULL,
+                sent_at INTEGER
+            );
+            CREATE INDEX usage_reports_due ON usage_reports (next_attempt_at, id) WHERE status = 'pending';
+            CREATE INDEX usage_reports_customer ON usage_reports (customer_id, metric, period_start);
+            """
+    )
+}

@@ -1,0 +1,193 @@
+import BillingCore
+import CSQLite
+
+extension SQLiteDatabase: UsageReportStore {
+    public func unreportedUsage(limit: Int) async throws -> [PendingUsage] {
+        try await read { connection in
+            try connection.query(
+                "SELECT id, customer_id, metric, quantity, timestamp FROM usage_records WHERE report_id IS NULL ORDER BY customer_id, metric, timestamp LIMIT ?1",
+                [.integer(Int64(limit))]
+            ) { row in
+                PendingUsage(id: row.string(at: 0), customerID: row.string(at: 1), metric: row.string(at: 2), quantity: row.int64(at: 3), timestamp: row.int64(at: 4))
+            }
+        }
+    }
+
+    public func createReports(_ reports: [PlannedReport], at nowMs: Int64) async throws -> [UsageReportRow] {
+        try await write { connection in
+            let identity = try connection.query("SELECT identity FROM store_identity WHERE id = 1") { $0.string(at: 0) }.first ?? "local"
+            var rows: [UsageReportRow] = []
+            for report in reports {
+                let columns = ReportColumns(report.channel)
+                // A placeholder key keeps the UNIQUE constraint satisfied until the row id is known.
+                try connection.run(
+                    """
+                    INSERT INTO usage_reports (key, channel, purpose, subscription_id, item_id, action, event_name, customer_id, metric,
+                        period_start, period_end, quantity, timestamp, carried, next_attempt_at, created_at)
+                    VALUES ('pending-' || hex(randomblob(8)), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)
+                    """,
+                    [
+                        .text(columns.channel), .text(report.purpose.rawValue), columns.subscriptionID.sqlite, columns.itemID.sqlite,
+                        columns.action.sqlite, columns.eventName.sqlite, .text(report.customerID), .text(report.metric),
+                        report.period.map { .integer($0.start) } ?? .null, report.period.map { .integer($0.end) } ?? .null,
+                        .integer(report.quantity), .integer(report.timestamp), .integer(report.carried ? 1 : 0), .integer(nowMs),
+                    ]
+                )
+                let id = connection.lastInsertRowID
+                let key = "mb-\(identity)-\(id)"
+                try connection.run("UPDATE usage_reports SET key = ?2 WHERE id = ?1", [.integer(id), .text(key)])
+                for recordID in report.recordIDs {
+                    let assigned = try connection.run(
+                        "UPDATE usage_records SET report_id = ?2, carried = ?3 WHERE id = ?1 AND report_id IS NULL",
+                        [.text(recordID), .integer(id), .integer(report.carried ? 1 : 0)]
+                    )
+                    guard assigned == 1 else {
+                        // Rolls back this job's savepoint: none of these reports exist, no record moved.
+                        throw SQLiteError(code: .executionFailed, resultCode: SQLITE_CONSTRAINT, message: "usage record \(recordID) is already reported or unknown")
+                    }
+                }
+                rows.append(
+                    UsageReportRow(
+                        id: id, key: key, channel: report.channel, purpose: report.purpose, customerID: report.customerID, metric: report.metric,
+                        period: report.period, quantity: report.quantity, timestamp: report.timestamp, carried: report.carried, status: .pending,
+                        attempts: 0, lastError: nil, nextAttemptAt: nowMs, createdAt: nowMs, sentAt: nil
+                    )
+                )
+            }
+            return rows
+        }
+    }
+
+    public func dueReports(at nowMs: Int64, limit: Int) async throws -> [UsageReportRow] {
+        try await read { connection in
+            try connection.query(
+                "SELECT \(Self.reportColumns) FROM usage_reports WHERE status = 'pending' AND next_attempt_at <= ?1 ORDER BY id LIMIT ?2",
+                [.integer(nowMs), .integer(Int64(limit))], row: UsageReportRow.init(row:)
+            )
+        }
+    }
+
+    public func markReportSent(id: Int64, at nowMs: Int64) async throws {
+        try await write { connection in
+            try connection.run("UPDATE usage_reports SET status = 'sent', sent_at = ?2, last_error = NULL WHERE id = ?1", [.integer(id), .integer(nowMs)])
+        }
+    }
+
+    public func markReportFailed(id: Int64, error: String, retryAt: Int64?) async throws {
+        try await write { connection in
+            try connection.run(
+                """
+                UPDATE usage_reports SET attempts = attempts + 1, last_error = ?2,
+                    status = CASE WHEN ?3 IS NULL THEN 'dead' ELSE status END, next_attempt_at = coalesce(?3, next_attempt_at)
+                WHERE id = ?1
+                """,
+                [.integer(id), .text(error), retryAt.map { .integer($0) } ?? .null]
+            )
+        }
+    }
+
+    public func abandonReport(id: Int64, reason: String) async throws {
+        try await write { connection in
+            try connection.run("UPDATE usage_records SET report_id = NULL, carried = 0 WHERE report_id = ?1", [.integer(id)])
+            try connection.run(
+                "UPDATE usage_reports SET status = 'dead', attempts = attempts + 1, last_error = ?2 WHERE id = ?1", [.integer(id), .text(reason)]
+            )
+        }
+    }
+
+    public func retryDeadReports(at nowMs: Int64) async throws -> Int {
+        try await write { connection in
+            try connection.run("UPDATE usage_reports SET status = 'pending', next_attempt_at = ?1 WHERE status = 'dead'", [.integer(nowMs)])
+        }
+    }
+
+    public func reports(customerID: String) async throws -> [UsageReportRow] {
+        try await read { connection in
+            try connection.query("SELECT \(Self.reportColumns) FROM usage_reports WHERE customer_id = ?1 ORDER BY id", [.text(customerID)], row: UsageReportRow.init(row:))
+        }
+    }
+
+    public func reportCounts() async throws -> [UsageReportRow.Status: Int] {
+        try await read { connection in
+            var counts = Dictionary(uniqueKeysWithValues: UsageReportRow.Status.allCases.map { ($0, 0) })
+            for (status, count) in try connection.query("SELECT status, count(*) FROM usage_reports GROUP BY status", row: { ($0.string(at: 0), $0.int(at: 1)) }) {
+                if let status = UsageReportRow.Status(rawValue: status) { counts[status] = count }
+            }
+            return counts
+        }
+    }
+
+    public func legacyReportedTotal(customerID: String, metric: String, itemID: String, from: Int64, to: Int64) async throws -> Int64 {
+        try await read { connection in
+            try connection.query(
+                """
+                SELECT coalesce(sum(r.quantity), 0) FROM usage_records r JOIN usage_reports p ON p.id = r.report_id
+                WHERE r.customer_id = ?1 AND r.metric = ?2 AND r.timestamp >= ?4 AND r.timestamp < ?5
+                    AND p.channel = 'usage_record' AND p.item_id = ?3 AND p.status = 'sent'
+                """,
+                [.text(customerID), .text(metric), .text(itemID), .integer(from), .integer(to)]
+            ) { $0.int64(at: 0) }.first ?? 0
+        }
+    }
+
+    public func pendingLegacyReports(itemID: String) async throws -> [UsageReportRow] {
+        try await read { connection in
+            try connection.query(
+                "SELECT \(Self.reportColumns) FROM usage_reports WHERE status = 'pending' AND channel = 'usage_record' AND item_id = ?1 AND purpose = 'usage'",
+                [.text(itemID)], row: UsageReportRow.init(row:)
+            )
+        }
+    }
+
+    static let reportColumns = """
+        id, key, channel, purpose, subscription_id, item_id, action, event_name, customer_id, metric, period_start, period_end,
+        quantity, timestamp, carried, status, attempts, last_error, next_attempt_at, created_at, sent_at
+        """
+}
+
+/// The channel's columns in a report row.
+private struct ReportColumns {
+    var channel: String
+    var subscriptionID: String?
+    var itemID: String?
+    var action: String?
+    var eventName: String?
+
+    init(_ channel: PlannedReport.Channel) {
+        switch channel {
+        case .usageRecord(let subscription, let item, let action):
+            self.channel = "usage_record"
+            subscriptionID = subscription
+            itemID = item
+            self.action = action.rawValue
+        case .meterEvent(let eventName):
+            self.channel = "meter_event"
+            self.eventName = eventName
+        }
+    }
+}
+
+extension Optional where Wrapped == String {
+    fileprivate var sqlite: SQLiteValue { map(SQLiteValue.text) ?? .null }
+}
+
+extension UsageReportRow {
+    init(row: SQLiteStatement) throws {
+        let channel: PlannedReport.Channel
+        if row.string(at: 2) == "usage_record" {
+            channel = .usageRecord(
+                subscriptionID: row.optionalString(at: 4) ?? "", itemID: row.optionalString(at: 5) ?? "",
+                action: UsageRecordAction(rawValue: row.optionalString(at: 6) ?? "") ?? .increment
+            )
+        } else {
+            channel = .meterEvent(eventName: row.optionalString(at: 7) ?? "")
+        }
+        let period = row.optionalInt64(at: 10).flatMap { start in row.optionalInt64(at: 11).map { BillingPeriod(start: start, end: $0) } }
+        self.init(
+            id: row.int64(at: 0), key: row.string(at: 1), channel: channel, purpose: PlannedReport.Purpose(rawValue: row.string(at: 3)) ?? .usage,
+            customerID: row.string(at: 8), metric: row.string(at: 9), period: period, quantity: row.int64(at: 12), timestamp: row.int64(at: 13),
+            carried: row.int64(at: 14) != 0, status: Status(rawValue: row.string(at: 15)) ?? .pending, attempts: row.int(at: 16),
+            lastError: row.optionalString(at: 17), nextAttemptAt: row.int64(at: 18), createdAt: row.int64(at: 19), sentAt: row.optionalInt64(at: 20)
+        )
+    }
+}

@@ -1,0 +1,55 @@
+import BillingCore
+
+/// A report as stored: one Stripe call, its key, and whether Stripe has acknowledged it.
+public struct UsageReportRow: Hashable, Sendable {
+    public var id: Int64
+    /// The Idempotency-Key (usage record) or identifier (meter event), fixed when the row is written.
+    public var key: String
+    public var channel: PlannedReport.Channel
+    public var purpose: PlannedReport.Purpose
+    public var customerID: String
+    public var metric: String
+    public var period: BillingPeriod?
+    public var quantity: Int64
+    public var timestamp: Int64
+    public var carried: Bool
+    public var status: Status
+    public var attempts: Int
+    public var lastError: String?
+    /// Unix milliseconds.
+    public var nextAttemptAt: Int64
+    public var createdAt: Int64
+    public var sentAt: Int64?
+
+    /// `pending` until Stripe acknowledges it (`sent`), or `dead` with the reason Stripe gave.
+    public enum Status: String, Hashable, Sendable, CaseIterable {
+        case pending, sent, dead
+    }
+}
+
+/// The reporter's ledger: usage waiting to be reported, and the reports that carry it to Stripe.
+public protocol UsageReportStore: Sendable {
+    /// Usage records not assigned to a report yet, oldest first.
+    func unreportedUsage(limit: Int) async throws -> [PendingUsage]
+    /// Writes the reports and assigns their records to them, atomically; returns the rows with their keys.
+    /// Records already assigned elsewhere make the whole call fail, so no usage is ever reported twice.
+    func createReports(_ reports: [PlannedReport], at nowMs: Int64) async throws -> [UsageReportRow]
+    /// Pending reports due at `nowMs`, in creation order.
+    func dueReports(at nowMs: Int64, limit: Int) async throws -> [UsageReportRow]
+    func markReportSent(id: Int64, at nowMs: Int64) async throws
+    /// Records a failed attempt: retried at `retryAt`, or `dead` with the error when `retryAt` is nil.
+    func markReportFailed(id: Int64, error: String, retryAt: Int64?) async throws
+    /// Gives up a usage report that can no longer be delivered as planned (a legacy period that ended before
+    /// Stripe took it): the row becomes `dead` with `reason`, and its records are unassigned so the next plan
+    /// carries them into the current period. Nothing is lost and nothing is counted twice.
+    func abandonReport(id: Int64, reason: String) async throws
+    /// Puts dead reports back in the queue (an operator's `flush` after fixing the cause); returns how many.
+    func retryDeadReports(at nowMs: Int64) async throws -> Int
+    func reports(customerID: String) async throws -> [UsageReportRow]
+    func reportCounts() async throws -> [UsageReportRow.Status: Int]
+    /// Usage of a customer's metric with timestamps in [from, to) that Stripe took as legacy usage records on
+    /// `itemID` (what a mid-cycle switch must report again on the new price).
+    func legacyReportedTotal(customerID: String, metric: String, itemID: String, from: Int64, to: Int64) async throws -> Int64
+    /// Pending usage reports of an item's legacy usage records (to abandon when its price moves to a meter).
+    func pendingLegacyReports(itemID: String) async throws -> [UsageReportRow]
+}

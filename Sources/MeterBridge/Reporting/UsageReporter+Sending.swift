@@ -1,0 +1,85 @@
+import BillingCore
+import BillingStore
+import Logging
+import StripeAPI
+
+extension UsageReporter {
+    /// Sends every due report, several at once; returns how many Stripe took and how many failed.
+    func sendDueReports() async throws -> (sent: Int, failed: Int) {
+        var sent = 0, failed = 0
+        while true {
+            let due = try await ledger.dueReports(at: clock.nowMilliseconds(), limit: 1000)
+            guard !due.isEmpty else { break }
+            var failedThisRound = 0
+            try await withThrowingTaskGroup(of: Bool.self) { group in
+                var running = 0
+                for report in due {
+                    if running == configuration.concurrency {
+                        if try await group.next() == true { sent += 1 } else { failedThisRound += 1 }
+                        running -= 1
+                    }
+                    group.addTask { try await send(report) }
+                    running += 1
+                }
+                for try await delivered in group {
+                    if delivered { sent += 1 } else { failedThisRound += 1 }
+                }
+            }
+            failed += failedThisRound
+            // Failed reports wait for their backoff; anything else due now was just created by this round.
+            if failedThisRound == due.count { break }
+        }
+        return (sent, failed)
+    }
+
+    /// Sends one report; true when Stripe has it (now or, with a duplicate identifier, before).
+    private func send(_ report: UsageReportRow) async throws -> Bool {
+        guard let client else { return false }
+        let nowMs = clock.nowMilliseconds()
+        do throws(StripeCallError) {
+            try await deliver(report, with: client)
+        } catch {
+            status.failed(at: nowMs, error: error.description)
+            try await handleFailure(of: report, error, nowMs: nowMs)
+            return false
+        }
+        try await ledger.markReportSent(id: report.id, at: clock.nowMilliseconds())
+        status.succeeded(at: clock.nowMilliseconds())
+        metrics.increment("meterbridge_usage_reported_total", [("metric", report.metric), ("purpose", report.purpose.rawValue)], by: report.quantity)
+        return true
+    }
+
+    /// The Stripe call of a report, with the report's key: the same on every retry, so Stripe counts it once.
+    private func deliver(_ report: UsageReportRow, with client: any StripeUsageClient) async throws(StripeCallError) {
+        switch report.channel {
+        case .usageRecord(_, let itemID, let action):
+            _ = try await client.createUsageRecord(
+                subscriptionItem: itemID, quantity: report.quantity, timestamp: report.timestamp, action: action, idempotencyKey: report.key
+            )
+        case .meterEvent(let eventName):
+            // A duplicate identifier comes back as `alreadyDelivered`: Stripe has the event from an earlier attempt.
+            _ = try await client.createMeterEvent(
+                eventName: eventName, customer: report.customerID, value: report.quantity, timestamp: report.timestamp, identifier: report.key
+            )
+        }
+    }
+
+    private func handleFailure(of report: UsageReportRow, _ error: StripeCallError, nowMs: Int64) async throws {
+        if error.shouldRetry {
+            let delay = RetryBackoff.delay(afterAttempt: report.attempts + 1, jitter: Double.random(in: 0..<1))
+            try await ledger.markReportFailed(id: report.id, error: error.description, retryAt: nowMs + delay)
+            logger.warning("Usage report failed; will retry", metadata: ["report.key": "\(report.key)", "error": "\(error)"])
+            return
+        }
+        if case .usageRecord = report.channel, report.purpose == .usage, let period = report.period, nowMs / 1000 >= period.end {
+            // The period ended before Stripe took the record, and Stripe refuses back-dated usage records: the
+            // records go back to the ledger and the next plan carries them into the current period.
+            try await ledger.abandonReport(id: report.id, reason: "period ended before delivery; usage carried: \(error.description)")
+            logger.warning("Legacy usage missed its period; carrying it", metadata: ["report.key": "\(report.key)"])
+            return
+        }
+        try await ledger.markReportFailed(id: report.id, error: error.description, retryAt: nil)
+        metrics.increment("meterbridge_usage_dead_total", [("metric", report.metric)], by: report.quantity)
+        logger.error("Usage report refused by Stripe; dead letter", metadata: ["report.key": "\(report.key)", "error": "\(error)"])
+    }
+}

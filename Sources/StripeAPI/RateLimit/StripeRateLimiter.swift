@@ -1,0 +1,37 @@
+import Synchronization
+
+/// The account-wide limit on Stripe calls: one ``TokenBucket`` shared by every call of a client.
+/// A caller without a token sleeps once, until its reserved token is due; callers are served in
+/// arrival order and nothing polls.
+public final class StripeRateLimiter: Sendable {
+    private let bucket: Mutex<TokenBucket>
+    private let clock: any StripeClientClock
+
+    /// `rate` calls per second with up to `burst` (default `rate`) back to back.
+    public init(rate: Int, burst: Int? = nil, clock: any StripeClientClock = .continuous) {
+        self.clock = clock
+        self.bucket = Mutex(TokenBucket(rate: rate, burst: burst, now: clock.now))
+    }
+
+    /// Waits for a token; returns how long the caller had to wait (zero when one was banked).
+    /// A cancelled waiter gives its token back and throws `CancellationError`.
+    public func acquire() async throws(CancellationError) -> Duration {
+        let (now, wait) = bucket.withLock { bucket in
+            let now = clock.now
+            return (now, bucket.reserve(now: now))
+        }
+        guard wait > .zero else { return .zero }
+        do {
+            try await clock.sleep(until: now + wait)
+        } catch {
+            bucket.withLock { $0.refund(now: clock.now) }
+            throw CancellationError()
+        }
+        return wait
+    }
+
+    /// Tokens banked right now.
+    public var available: Int {
+        bucket.withLock { $0.available(now: clock.now) }
+    }
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""Generate POST /v1/usage batch templates for scripts/usage-loadtest (driven by usage_wrk.lua).
+
+Each template is one {"records":[...]} body of --batch records. Every record id is written as
+"\\x01-NNNNN": usage_wrk.lua replaces each \\x01 (a byte JSON text never holds raw) with a token
+unique to the request, so every request carries ids never sent before, however long the run.
+
+Records look like a product server's batch: --customers customers, 80 % api_requests (sum,
+quantity 1-100), 20 % storage_gb (last, quantity 0-5000), timestamps up to an hour before --now.
+
+  gen_usage.py --out DIR [--templates 8] [--batch 10000] [--customers 1000] [--now UNIX] [--seed 1]
+"""
+import argparse
+import json
+import os
+import random
+import time
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", required=True, help="directory for template-N.json")
+    parser.add_argument("--templates", type=int, default=8)
+    parser.add_argument("--batch", type=int, default=10_000)
+    parser.add_argument("--customers", type=int, default=1_000)
+    parser.add_argument("--now", type=int, default=int(time.time()))
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    customers = [f"cus_lt{index:010d}" for index in range(args.customers)]
+    os.makedirs(args.out, exist_ok=True)
+    total = 0
+    for template in range(args.templates):
+        records = []
+        for index in range(args.batch):
+            if rng.random() < 0.8:
+                metric, quantity = "api_requests", rng.randint(1, 100)
+            else:
+                metric, quantity = "storage_gb", rng.randint(0, 5000)
+            record = {
+                "customer": rng.choice(customers),
+                "metric": metric,
+                "quantity": quantity,
+                "timestamp": args.now - rng.randint(0, 3600),
+                "id": f"@TOKEN@-{index:05d}",
+            }
+            # json.dumps escapes control characters, so the raw \x01 goes in after it.
+            records.append(json.dumps(record, separators=(",", ":")).replace("@TOKEN@", "\x01"))
+        body = '{"records":[' + ",".join(records) + "]}"
+        path = os.path.join(args.out, f"template-{template}.json")
+        with open(path, "w", encoding="utf-8") as file:
+            file.write(body)
+        total += len(body.encode())
+    print(f"templates={args.templates} batch={args.batch} customers={args.customers} avg_body_bytes={total // args.templates}")
+
+
+if __name__ == "__main__":
+    main()
