@@ -2,11 +2,19 @@ import BillingCore
 import CSQLite
 
 extension SQLiteDatabase: UsageReportStore {
-    public func unreportedUsage(limit: Int) async throws -> [PendingUsage] {
+    public func unreportedUsage(after cursor: PendingUsage?, limit: Int) async throws -> [PendingUsage] {
         try await read { connection in
+            // Keyset paging in the partial index's order, so a large backlog is read page by page without sorting.
             try connection.query(
-                "SELECT id, customer_id, metric, quantity, timestamp FROM usage_records WHERE report_id IS NULL ORDER BY customer_id, metric, timestamp LIMIT ?1",
-                [.integer(Int64(limit))]
+                """
+                SELECT id, customer_id, metric, quantity, timestamp FROM usage_records
+                WHERE report_id IS NULL AND (customer_id, metric, timestamp, id) > (?2, ?3, ?4, ?5)
+                ORDER BY customer_id, metric, timestamp, id LIMIT ?1
+                """,
+                [
+                    .integer(Int64(limit)), .text(cursor?.customerID ?? ""), .text(cursor?.metric ?? ""),
+                    .integer(cursor?.timestamp ?? .min), .text(cursor?.id ?? ""),
+                ]
             ) { row in
                 PendingUsage(id: row.string(at: 0), customerID: row.string(at: 1), metric: row.string(at: 2), quantity: row.int64(at: 3), timestamp: row.int64(at: 4))
             }

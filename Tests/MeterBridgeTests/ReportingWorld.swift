@@ -89,6 +89,25 @@ struct ReportingWorld {
         #expect(response.status == .accepted, "\(String(buffer: response.body))")
     }
 
+    /// Posts `count` records of one unit each in batches of up to 10,000, one second apart from `from` (wrapping
+    /// within the hour before now, so every timestamp is in the past).
+    func recordBatches(_ count: Int, customer: String, from: Int64) async throws {
+        var sent = 0
+        while sent < count {
+            let size = min(10_000, count - sent)
+            let records = (sent..<(sent + size)).map { index in
+                #"{"customer":"\#(customer)","metric":"api_requests","quantity":1,"timestamp":\#(from + Int64(index % 3000)),"id":"\#(customer)-\#(index)"}"#
+            }
+            let response = try await client.execute(
+                uri: "/v1/usage", method: .post,
+                headers: [.authorization: "Bearer \(Self.token)", .contentType: "application/json"],
+                body: ByteBuffer(string: #"{"records":[\#(records.joined(separator: ","))]}"#)
+            )
+            #expect(response.status == .accepted, "\(String(buffer: response.body))")
+            sent += size
+        }
+    }
+
     /// Fires due timers (boundary flushes) and runs the reporter until nothing is left to send.
     func flush(onlyActions: Bool = false) async throws {
         try await harness.scheduler().fireDue()

@@ -104,15 +104,23 @@ struct UsageReportingTests {
         }
     }
 
-    @Test func manyRecordsPerItemStillMakeOneCallPerFlush() async throws {
+    /// SPEC.md §6: one Stripe call per item (or customer and meter) per flush interval, whatever the volume.
+    @Test(arguments: [10, 1_000, 100_000])
+    func oneCallPerItemPerFlushWhateverTheVolume(recordsPerItem: Int) async throws {
         try await ReportingWorld.run { world in
             try await world.deliver(world.story.created)
-            for batch in 0..<10 {
-                try await world.record(Int64(batch + 1), at: world.story.start + 100 + Int64(batch))
+            for customer in [ReportingWorld.customer, "cus_nosub"] {
+                try await world.recordBatches(recordsPerItem, customer: customer, from: world.story.start + 100)
             }
+            let started = ContinuousClock.now
             try await world.flush()
+            let elapsed = ContinuousClock.now - started
+            let calls = world.stripe.callCount(.createUsageRecord) + world.stripe.callCount(.createMeterEvent)
+            print("flush-calls records_per_item=\(recordsPerItem) items=2 stripe_calls=\(calls) flush=\(elapsed)")
             #expect(world.stripe.callCount(.createUsageRecord) == 1)
-            #expect(world.legacyBilled(world.story.firstPeriod) == 55)
+            #expect(world.stripe.callCount(.createMeterEvent) == 1)
+            #expect(world.legacyBilled(world.story.firstPeriod) == Int64(recordsPerItem))
+            #expect(world.meterBilled(BillingPeriod(start: world.story.start, end: world.now + 1), customer: "cus_nosub") == Int64(recordsPerItem))
         }
     }
 

@@ -6,7 +6,25 @@ import Foundation
 extension UsageReporter {
     /// Plans unreported usage (all customers, or `customers`) into report rows; returns how many were created.
     func planPendingUsage(customers: Set<String>?) async throws -> Int {
-        let pending = try await ledger.unreportedUsage(limit: configuration.batchSize)
+        var created = 0
+        var cursor: PendingUsage?
+        while true {
+            var page = try await ledger.unreportedUsage(after: cursor, limit: configuration.batchSize)
+            let full = page.count == configuration.batchSize
+            // A page ends mid-group: leave that group's tail for the next page, so a customer's metric is planned
+            // in one piece (one report per item and period), unless the group alone fills the page.
+            if full, let last = page.last, let cut = page.firstIndex(where: { $0.customerID == last.customerID && $0.metric == last.metric }), cut > 0 {
+                page.removeSubrange(cut...)
+            }
+            cursor = page.last
+            created += try await plan(page, customers: customers)
+            if !full { break }
+        }
+        return created
+    }
+
+    /// Plans one page of unreported usage into report rows.
+    private func plan(_ pending: [PendingUsage], customers: Set<String>?) async throws -> Int {
         var groups: [CustomerMetric: [PendingUsage]] = [:]
         for usage in pending where customers?.contains(usage.customerID) ?? true {
             groups[CustomerMetric(customer: usage.customerID, metric: usage.metric), default: []].append(usage)
