@@ -30,7 +30,7 @@ public struct UsageLedgerError: Error, Hashable, Sendable, CustomStringConvertib
     static func idConflict(index: Int, record: UsageRecordInput, stored: UsageRecord) -> UsageLedgerError {
         UsageLedgerError(
             code: .idConflict, recordIndex: index, recordID: record.id, stored: stored,
-            message: "id \"\(record.id)\" is already stored with different content (stored ≠ sent: \(differences(record, stored)))"
+            message: "\"\(record.id)\" is already stored with different content (stored ≠ sent: \(differences(record, stored)))"
         )
     }
 
@@ -42,7 +42,7 @@ public struct UsageLedgerError: Error, Hashable, Sendable, CustomStringConvertib
         let differences = Self.differences(record, stored)
         return UsageLedgerError(
             code: .idConflict, recordIndex: index, recordID: record.id, stored: stored,
-            message: "id \"\(record.id)\" is also the id of records[\(earlier)] in this batch, with different content (records[\(earlier)] ≠ this: \(differences))"
+            message: "\"\(record.id)\" is also the id of records[\(earlier)] in this batch, with different content (records[\(earlier)] ≠ this: \(differences))"
         )
     }
 
@@ -58,5 +58,5 @@ public struct UsageLedgerError: Error, Hashable, Sendable, CustomStringConvertib
         return differences.joined(separator: ", ")
     }
 
-    public var description: String { "UsageLedgerError(\(code)): records[\(recordIndex)]: \(message)" }
+    public var description: String { "UsageLedgerError(\(code)): records[\(recordIndex)].id: \(message)" }
 }

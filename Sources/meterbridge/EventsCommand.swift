@@ -8,7 +8,13 @@ struct EventsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "events",
         abstract: "List stored events with their processing status and error.",
-        discussion: "Newest last. A table on a terminal; --json for scripts."
+        discussion: """
+            Oldest first, the newest --limit events of the selection. Statuses: pending (waiting for the processor), \
+            processed, ignored (stored, nothing to do: an unhandled type or no subscription), failed (retried with \
+            backoff; ERROR says why) and dead (out of attempts; ERROR says why: fix the cause, then \
+            `meterbridge replay`). Imported events (replay --file) carry no Stripe signature. Times are Stripe's \
+            `created`, UTC. A table on a terminal; --json for scripts (every field, the error included).
+            """
     )
 
     @OptionGroup var global: GlobalOptions
@@ -21,6 +27,9 @@ struct EventsCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Only events Stripe created at or after this time: unix seconds or YYYY-MM-DD.", valueName: "time"))
     var since: String?
+
+    @Option(name: .long, help: ArgumentHelp("Only events Stripe created before this time: unix seconds or YYYY-MM-DD.", valueName: "time"))
+    var until: String?
 
     @Option(name: .long, help: "Only this event id (repeatable).")
     var event: [String] = []
@@ -38,13 +47,19 @@ struct EventsCommand: AsyncParsableCommand {
         if let since, TimeArgument.parse(since) == nil {
             throw ValidationError("--since \(since): expected unix seconds or a date such as 2026-11-01")
         }
+        if let until, TimeArgument.parse(until) == nil {
+            throw ValidationError("--until \(until): expected unix seconds or a date such as 2026-11-01")
+        }
         guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
     }
 
     func run() async throws {
         let configuration = try global.loadConfiguration()
         let database = try await StoreOpener.open(configuration, logger: global.makeLogger())
-        let query = EventQuery(ids: event, types: type, statuses: status.compactMap(EventStatus.init), since: since.flatMap(TimeArgument.parse))
+        let query = EventQuery(
+            ids: event, types: type, statuses: status.compactMap(EventStatus.init), since: since.flatMap(TimeArgument.parse),
+            until: until.flatMap(TimeArgument.parse)
+        )
         // The store lists oldest first; keep the newest `limit`.
         let events = Array(try await database.events(query).suffix(limit))
         await database.close()

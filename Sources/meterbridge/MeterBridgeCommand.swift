@@ -12,7 +12,7 @@ struct MeterBridgeCommand: AsyncParsableCommand {
             """,
         subcommands: [
             ServeCommand.self, MigrateCommand.self, StatusCommand.self, FlushCommand.self, EventsCommand.self, SignCommand.self, SendCommand.self,
-            HealthCommand.self, UsageCommand.self,
+            HealthCommand.self, UsageCommand.self, DemoCommand.self, ReplayCommand.self, ReconcileCommand.self, GenerateEventsCommand.self,
         ]
     )
 }

@@ -17,6 +17,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    @Flag(name: .long, help: "Store webhooks and usage but neither process nor report them: for a maintenance window or an ingest-only front instance; a normal `serve` processes the backlog later.")
+    var ingestOnly = false
+
     @Flag(help: "Development mode: when no webhook secret is configured, generate one, keep it in .meterbridge-dev-secret and print it.")
     var dev = false
 
@@ -35,10 +38,15 @@ struct ServeCommand: AsyncParsableCommand {
 
                 """.utf8))
         }
+        // Held while serving, so `replay --rebuild` refuses to run beside this process (and serve refuses during one).
+        let lock: StoreLock? = if case .sqlite(let path) = configuration.database { try StoreLock.forServing(databasePath: path) } else { nil }
+        defer { withExtendedLifetime(lock) {} }
         let database = try await StoreOpener.open(configuration, logger: logger)
         let runtime = MeterBridgeRuntime(configuration: configuration, store: database, logger: logger)
         // Listed in start order; the service group stops them in reverse, the store last.
-        let app = try runtime.buildApplication(services: [StoreService(database: database, logger: logger)] + runtime.services)
+        let background = ingestOnly ? [] : runtime.services
+        if ingestOnly { logger.notice("Ingest only: events and usage are stored, not processed or reported") }
+        let app = try runtime.buildApplication(services: [StoreService(database: database, logger: logger)] + background)
         let scheme = configuration.tls == nil ? "http" : "https"
         logger.info("meterbridge serving", metadata: [
             "listen": "\(scheme)://\(configuration.listen)", "store": "\(configuration.database)",

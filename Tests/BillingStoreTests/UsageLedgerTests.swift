@@ -58,7 +58,7 @@ struct UsageLedgerTests {
                 try await database.recordUsage([Self.usage("c"), Self.usage("c", customer: "cus_2")])
             }
             #expect(error?.recordIndex == 1)
-            #expect(error?.message == #"id "c" is also the id of records[0] in this batch, with different content (records[0] ≠ this: customer cus_1 ≠ cus_2)"#)
+            #expect(error?.message == #""c" is also the id of records[0] in this batch, with different content (records[0] ≠ this: customer cus_1 ≠ cus_2)"#)
             #expect(try await database.usageRecords(customerID: "cus_1").map(\.id) == ["a", "b"])
             #expect(try await database.usageRecords(customerID: "cus_2").isEmpty)
         }

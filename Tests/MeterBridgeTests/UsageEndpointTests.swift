@@ -140,7 +140,7 @@ struct UsageEndpointTests {
             let error = try ErrorBody(response).error
             #expect(error.type == "idempotency_error")
             #expect(error.code == "usage_id_conflict")
-            #expect(error.message.hasPrefix(#"records[1].id: id "rec-5" is already stored with different content (stored ≠ sent: quantity 3 ≠ 4)"#))
+            #expect(error.message.hasPrefix(#"records[1].id: "rec-5" is already stored with different content (stored ≠ sent: quantity 3 ≠ 4)"#))
             #expect(try await harness.database.usageRecords(customerID: "cus_1").map(\.id) == ["rec-5"])
         }
     }

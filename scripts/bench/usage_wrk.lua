@@ -3,10 +3,11 @@
 --   wrk -t<T> -c<C> -d10s --timeout 30s -s usage_wrk.lua http://127.0.0.1:18090/v1/usage \
 --       -- <admin token> <run prefix> template-0.json [template-1.json ...]
 --
--- Each template is split at its \1 bytes once, in init(). Every request fills those slots with a
--- token unique to the request ("<run prefix>t<thread>s<seq>"; give each wrk run its own prefix), so
--- each record id "m1t0s17-00042" is new, and the stored rows of one request all start with its token
--- (usage-loadtest counts partial batches with that).
+-- Each template is split at its \1 and \2 bytes once, in init(). Every request fills the \1 slots
+-- with a token unique to the request ("<run prefix>t<thread>s<seq>"; give each wrk run its own
+-- prefix), so each record id "mt0s17-00042" is new, and the stored rows of one request all start
+-- with its token (usage-loadtest counts partial batches with that); and the \2 slots (timestamps,
+-- when gen_usage.py --spread is 0) with the send time in unix seconds.
 -- Threads cycle through the templates.
 --
 -- Output (stdout, after wrk's own report):
@@ -47,17 +48,19 @@ function init(args)
       local file = assert(io.open(args[index], "rb"))
       local text = file:read("*a")
       file:close()
-      local parts, start = {}, 1
+      local parts, kinds, start = {}, {}, 1
       while true do
-         local at = string.find(text, "\1", start, true)
+         local at = string.find(text, "[\1\2]", start)
          if not at then
             parts[#parts + 1] = text:sub(start)
             break
          end
          parts[#parts + 1] = text:sub(start, at - 1)
-         parts[#parts + 1] = ""   -- a token slot
+         parts[#parts + 1] = ""   -- a slot, filled per request
+         kinds[#parts] = text:byte(at)
          start = at + 1
       end
+      parts.kinds = kinds
       templates[#templates + 1] = parts
    end
    verify_pending = (tid == 0)
@@ -71,8 +74,10 @@ function request()
    seq = seq + 1
    local parts = templates[(seq - 1) % #templates + 1]
    local token = prefix .. "t" .. tid .. "s" .. seq
+   local now = tostring(os.time())
+   local kinds = parts.kinds
    for slot = 2, #parts, 2 do
-      parts[slot] = token
+      parts[slot] = kinds[slot] == 1 and token or now
    end
    sent = sent + 1
    return wrk.format("POST", nil, headers, table.concat(parts))

@@ -10,14 +10,25 @@ extension MeterBridgeMetrics {
     /// Counts the records of a stored batch per metric: `meterbridge_usage_recorded_total` for those stored now,
     /// `meterbridge_usage_duplicates_total` for ids already stored.
     func recordUsageStored(_ records: [UsageRecordInput], duplicateIndices: [Int]) {
-        var recorded: [String: Int64] = [:]
-        for record in records {
-            recorded[record.metric, default: 0] += 1
+        // Counted in a short list, not a dictionary: a batch holds a handful of metrics, and comparing a name with the
+        // previous one is cheaper than hashing it 10,000 times.
+        var recorded: [(metric: String, count: Int64)] = []
+        func add(_ metric: String, _ amount: Int64, to counts: inout [(metric: String, count: Int64)]) {
+            if let last = counts.indices.last, counts[last].metric == metric {
+                counts[last].count += amount
+            } else if let index = counts.firstIndex(where: { $0.metric == metric }) {
+                counts[index].count += amount
+            } else {
+                counts.append((metric, amount))
+            }
         }
-        var duplicates: [String: Int64] = [:]
+        for record in records {
+            add(record.metric, 1, to: &recorded)
+        }
+        var duplicates: [(metric: String, count: Int64)] = []
         for index in duplicateIndices {
-            recorded[records[index].metric, default: 0] -= 1
-            duplicates[records[index].metric, default: 0] += 1
+            add(records[index].metric, -1, to: &recorded)
+            add(records[index].metric, 1, to: &duplicates)
         }
         for (metric, count) in recorded where count > 0 {
             increment("meterbridge_usage_recorded_total", [("metric", metric)], by: count)

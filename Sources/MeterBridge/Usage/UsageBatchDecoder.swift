@@ -13,6 +13,14 @@ struct UsageBatchDecoder: Sendable {
     let maxRecords: Int
     /// How far in the future (seconds) a timestamp may be: Stripe's meter events take up to 5 minutes.
     let futureTolerance: Int64
+    private let metricNames: [String]
+
+    init(metrics: [String: MetricDefinition], maxRecords: Int, futureTolerance: Int64) {
+        self.metrics = metrics
+        self.maxRecords = maxRecords
+        self.futureTolerance = futureTolerance
+        metricNames = metrics.keys.sorted()
+    }
 
     /// The largest quantity: 2^53 − 1, exact in every JSON implementation (JavaScript's `Number.MAX_SAFE_INTEGER`).
     static let maxQuantity: Int64 = (1 << 53) - 1
@@ -21,18 +29,19 @@ struct UsageBatchDecoder: Sendable {
     static let fields = ["customer", "metric", "quantity", "timestamp", "id"]
 
     /// Validates a parsed body at receive time `nowMs` (the default timestamp and the horizon for future ones).
-    func decode(_ body: JSONValue, nowMs: Int64) throws(APIError) -> UsageBatch {
-        guard case .object(let top) = body else {
-            throw .invalidRequest("invalid_body", "The body must be a usage record object or {\"records\":[…]}, got \(Self.describe(body))")
-        }
-        guard let batch = top["records"] else {
-            return UsageBatch(records: try decode([body], batch: false, nowMs: nowMs), isBatch: false)
-        }
-        if let extra = top.keys.filter({ $0 != "records" }).sorted().first {
-            throw .invalidRequest("parameter_unknown", "\(extra): unknown field beside records; a batch is {\"records\":[…]} and each record carries its own fields")
-        }
-        guard case .array(let elements) = batch else {
-            throw .invalidRequest("invalid_body", "records: must be an array of usage records, got \(Self.describe(batch))")
+    func decode(_ document: UsageDocument, nowMs: Int64) throws(APIError) -> UsageBatch {
+        let elements: [UsageRecordElement]
+        switch document {
+        case .other(let value):
+            throw .invalidRequest("invalid_body", "The body must be a usage record object or {\"records\":[…]}, got \(Self.describe(value))")
+        case .record(let fields):
+            return UsageBatch(records: try decode([.record(fields)], batch: false, nowMs: nowMs), isBatch: false)
+        case .batch(.other(let value), let otherKeys):
+            try Self.rejectKeys(beside: otherKeys)
+            throw .invalidRequest("invalid_body", "records: must be an array of usage records, got \(Self.describe(value))")
+        case .batch(.array(let array), let otherKeys):
+            try Self.rejectKeys(beside: otherKeys)
+            elements = array
         }
         guard !elements.isEmpty else {
             throw .invalidRequest("parameter_invalid_empty", "records: must hold 1 to \(maxRecords) usage records, got none")
@@ -43,7 +52,13 @@ struct UsageBatchDecoder: Sendable {
         return UsageBatch(records: try decode(elements, batch: true, nowMs: nowMs), isBatch: true)
     }
 
-    private func decode(_ elements: [JSONValue], batch: Bool, nowMs: Int64) throws(APIError) -> [UsageRecordInput] {
+    private static func rejectKeys(beside keys: [String]) throws(APIError) {
+        if let extra = keys.min() {
+            throw .invalidRequest("parameter_unknown", "\(extra): unknown field beside records; a batch is {\"records\":[…]} and each record carries its own fields")
+        }
+    }
+
+    private func decode(_ elements: [UsageRecordElement], batch: Bool, nowMs: Int64) throws(APIError) -> [UsageRecordInput] {
         let now = nowMs / 1000
         var records: [UsageRecordInput] = []
         records.reserveCapacity(elements.count)
@@ -75,30 +90,30 @@ struct UsageBatchDecoder: Sendable {
     }
 
     /// One record; `id` is left empty when the client sent none.
-    private func decodeRecord(_ value: JSONValue, now: Int64, nowMs: Int64) throws(FieldError) -> UsageRecordInput {
-        guard case .object(let fields) = value else {
+    private func decodeRecord(_ element: UsageRecordElement, now: Int64, nowMs: Int64) throws(FieldError) -> UsageRecordInput {
+        let fields: UsageRecordFields
+        switch element {
+        case .record(let record):
+            fields = record
+        case .other(let value):
             throw FieldError(nil, "invalid_body", "must be a usage record object, got \(Self.describe(value))")
         }
-        // Looked up field by field in a fixed order, not in the object's (unordered) iteration order: the same bad
-        // record always gets the same answer.
-        let customerValue = fields["customer"], metricValue = fields["metric"], quantityValue = fields["quantity"]
-        let timestampValue = fields["timestamp"], idValue = fields["id"]
-        let known = [customerValue, metricValue, quantityValue, timestampValue, idValue].count(where: { $0 != nil })
-        if fields.count > known, let unknown = fields.keys.filter({ !Self.fields.contains($0) }).min() {
+        // Checked in a fixed order, so the same bad record always gets the same answer.
+        if let unknown = fields.unknownKeys.min() {
             throw FieldError(unknown, "parameter_unknown", "unknown field; a usage record has \(Self.fields.joined(separator: ", "))")
         }
-        guard let customerValue else { throw FieldError("customer", "parameter_missing", "required (the Stripe customer id, cus_…)") }
+        guard let customerValue = fields.customer else { throw FieldError("customer", "parameter_missing", "required (the Stripe customer id, cus_…)") }
         let customer = try Self.string(customerValue, "customer", maxLength: Self.maxStringLength)
-        guard let metricValue else { throw FieldError("metric", "parameter_missing", "required (one of \(knownMetrics))") }
+        guard let metricValue = fields.metric else { throw FieldError("metric", "parameter_missing", "required (one of \(knownMetrics))") }
         let metric = try Self.string(metricValue, "metric", maxLength: Self.maxStringLength)
-        guard metrics[metric] != nil else {
+        guard isKnown(metric) else {
             throw FieldError("metric", "unknown_metric", "unknown metric \(Self.quote(metric)); configured metrics: \(knownMetrics)")
         }
-        guard let quantityValue else { throw FieldError("quantity", "parameter_missing", "required (a non-negative integer)") }
+        guard let quantityValue = fields.quantity else { throw FieldError("quantity", "parameter_missing", "required (a non-negative integer)") }
         let quantity = try Self.integer(quantityValue, "quantity", in: 0...Self.maxQuantity, range: "a non-negative integer up to 2^53 − 1")
         // An optional field sent as null counts as absent, as many encoders write an optional they do not have.
         var timestamp: Int64?
-        if let timestampValue, !timestampValue.isNull {
+        if let timestampValue = fields.timestamp, !timestampValue.isNull {
             let value = try Self.integer(timestampValue, "timestamp", in: 0...Int64.max, range: "a non-negative integer (unix seconds)")
             guard value <= now + futureTolerance else {
                 let hint = value > 100_000_000_000 ? "; it looks like milliseconds, send unix seconds" : ""
@@ -107,7 +122,7 @@ struct UsageBatchDecoder: Sendable {
             timestamp = value
         }
         var id = ""
-        if let idValue, !idValue.isNull {
+        if let idValue = fields.id, !idValue.isNull {
             id = try Self.string(idValue, "id", maxLength: Self.maxStringLength)
             guard !id.hasPrefix(UsageRecordID.generatedPrefix) else {
                 throw FieldError("id", "parameter_invalid_string", "ids starting with \(UsageRecordID.generatedPrefix) are reserved for the ids meterbridge generates")
@@ -119,8 +134,14 @@ struct UsageBatchDecoder: Sendable {
         )
     }
 
+    /// Whether `metric` is in the catalogue. A catalogue holds a handful of metrics: comparing names is cheaper than
+    /// hashing one, 10,000 times a batch.
+    private func isKnown(_ metric: String) -> Bool {
+        metricNames.count <= 16 ? metricNames.contains(metric) : metrics[metric] != nil
+    }
+
     private var knownMetrics: String {
-        metrics.isEmpty ? "none (configure `metrics`)" : metrics.keys.sorted().joined(separator: ", ")
+        metricNames.isEmpty ? "none (configure `metrics`)" : metricNames.joined(separator: ", ")
     }
 
     private static func string(_ value: JSONValue, _ field: String, maxLength: Int) throws(FieldError) -> String {

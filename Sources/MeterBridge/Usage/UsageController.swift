@@ -108,12 +108,12 @@ struct UsageController: Sendable {
         } catch {
             throw .invalidRequest("unreadable_body", "The request body could not be read")
         }
-        let parsed: JSONValue
+        let document: UsageDocument
         do throws(JSONParseError) {
-            parsed = try JSONParser.parse(body.readableBytesView)
+            document = try UsageDocumentReader.read(body.readableBytesView)
         } catch {
             throw .invalidRequest("invalid_json", "The body is not valid JSON: \(error.description)")
         }
-        return try decoder.decode(parsed, nowMs: clock.nowMilliseconds())
+        return try decoder.decode(document, nowMs: clock.nowMilliseconds())
     }
 }
