@@ -42,3 +42,21 @@ extension Migration {
             """
     )
 }
+
+extension Migration {
+    /// Version 5: fewer inbox indexes. Every index costs page writes on each stored webhook, and at thousands of
+    /// deliveries a second the ingest path is bound by how many pages each commit writes (a random key such as the
+    /// subscription id dirties a different index page for nearly every event). The processor reads its queue through
+    /// `events_unprocessed`, listings by type, time or subscription go through `events_created`, and the oldest
+    /// unprocessed event is found in the partial index too, so these four only cost writes.
+    static let leanerInbox = Migration(
+        version: 5,
+        name: "leaner_inbox",
+        sql: """
+            DROP INDEX IF EXISTS events_status_next_attempt;
+            DROP INDEX IF EXISTS events_type;
+            DROP INDEX IF EXISTS events_received_at;
+            DROP INDEX IF EXISTS events_subscription_created;
+            """
+    )
+}

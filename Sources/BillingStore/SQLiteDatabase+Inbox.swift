@@ -51,7 +51,7 @@ extension SQLiteDatabase: InboxStore {
     public func pendingEvents(dueAt nowMs: Int64, limit: Int) async throws -> [StoredEvent] {
         try await read { connection in
             // INDEXED BY the partial index of unprocessed events: rows come in (created, id) order and the scan stops at
-            // `limit`. Left to itself the planner prefers events_status_next_attempt and then sorts every due event,
+            // `limit`. Left to itself the planner may prefer another index and then sort every due event,
             // which is the whole backlog after an outage.
             try connection.query(
                 """
