@@ -11,7 +11,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Store location, overriding MB_DATABASE_URL: sqlite:PATH or postgres://…", valueName: "url"))
     var databaseURL: String?
 
-    @Option(name: .long, help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical (default: $MB_LOG_LEVEL or info).", valueName: "level"))
+    @Option(name: .long, help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical (default: $MB_LOG_LEVEL, else info for serve and warning for the other commands).", valueName: "level"))
     var logLevel: String?
 
     func validate() throws {
@@ -28,9 +28,10 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// A logger for this run; bootstraps swift-log once per process, writing greppable `key=value` lines to stderr.
-    func makeLogger(label: String = "meterbridge") -> Logger {
-        let requested = logLevel ?? ProcessInfo.processInfo.environment["MB_LOG_LEVEL"] ?? "info"
-        let level = Logger.Level(rawValue: requested) ?? .info
+    /// - Parameter defaultLevel: `serve` logs its lifecycle at info; one-shot commands keep stderr for what matters.
+    func makeLogger(label: String = "meterbridge", defaultLevel: Logger.Level = .warning) -> Logger {
+        let requested = logLevel ?? ProcessInfo.processInfo.environment["MB_LOG_LEVEL"]
+        let level = requested.flatMap { Logger.Level(rawValue: $0) } ?? defaultLevel
         LoggingBootstrap.once()
         var logger = Logger(label: label)
         logger.logLevel = level

@@ -25,7 +25,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         var configuration = try global.loadConfiguration()
-        let logger = global.makeLogger()
+        let logger = global.makeLogger(defaultLevel: .info)
         if configuration.webhook.secrets.isEmpty {
             guard dev else {
                 throw ConfigurationError(key: "webhook.secrets", message: "no webhook signing secret; set MB_WEBHOOK_SECRETS=whsec_… (Stripe dashboard → Webhooks → your endpoint) or run `serve --dev`")
