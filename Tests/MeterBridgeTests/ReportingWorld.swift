@@ -123,6 +123,14 @@ struct ReportingWorld {
         #expect(try await harness.database.reportCounts()[.dead] == 0, "no report may be refused")
     }
 
+    /// `GET /v1/customers/{id}/usage`, decoded.
+    func customerUsage(_ customer: String = ReportingWorld.customer) async throws -> CustomerUsageView {
+        let response = try await client.execute(uri: "/v1/customers/\(customer)/usage", method: .get, headers: [.authorization: "Bearer \(Self.token)"])
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(CustomerUsageView.self, from: Data(response.body.readableBytesView))
+    }
+
     /// The legacy usage Stripe bills for the item in `period`.
     func legacyBilled(_ period: BillingPeriod) -> Int64 {
         stripe.billedUsage(item: "si_\(story.subscriptionID)_api", period: period) ?? 0

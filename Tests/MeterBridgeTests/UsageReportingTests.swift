@@ -54,6 +54,13 @@ struct UsageReportingTests {
             #expect(world.legacyBilled(story.secondPeriod) == 9, "the late 7 is carried into the current period")
             let reports = try await world.harness.database.reports(customerID: ReportingWorld.customer)
             #expect(reports.contains { $0.carried && $0.quantity == 7 })
+            // The customer's view says the same: everything recorded was reported, per period, the 7 as carried.
+            let usage = try await world.customerUsage()
+            #expect(usage.metrics.first?.recorded == recordedFirst + 9)
+            #expect(usage.metrics.first?.reported == recordedFirst + 9)
+            #expect(usage.metrics.first?.pending == 0)
+            #expect(usage.metrics.first?.periods.map(\.reported) == [recordedFirst, 9])
+            #expect(usage.metrics.first?.periods.last?.carried == 7)
             if withFaults { #expect(world.stripe.requests().contains { $0.fault != nil }, "the double injected no fault") }
         }
     }

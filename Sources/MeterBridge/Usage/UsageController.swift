@@ -29,7 +29,7 @@ struct UsageController: Sendable {
         var futureTolerance: Int64 = 300
     }
 
-    let ledger: any UsageLedgerStore
+    let ledger: any UsageLedgerStore & UsageReportStore
     let catalogue: [String: MetricDefinition]
     let token: String?
     let clock: any UnixClock
@@ -50,7 +50,8 @@ struct UsageController: Sendable {
             let id = try context.parameters.require("id")
             do {
                 let totals = try await ledger.usage(customerID: id)
-                return HealthController.encode(CustomerUsageView(customer: id, totals: totals, catalogue: catalogue), status: .ok)
+                let reports = try await ledger.reports(customerID: id)
+                return HealthController.encode(CustomerUsageView(customer: id, totals: totals, reports: reports, catalogue: catalogue), status: .ok)
             } catch {
                 context.logger.error("Usage could not be read", metadata: ["stripe.customer.id": "\(id)", "error": "\(error)"])
                 return APIError(status: .serviceUnavailable, type: "api_error", code: "store_unavailable", message: "The usage could not be read; try again").response
