@@ -79,6 +79,7 @@ struct ConfigurationLoaderTests {
         (["MB_RATE_LIMIT": "0"], "stripe.rate_limit", "MB_RATE_LIMIT"),
         (["MB_SHADOW_METER": "maybe"], "migration.shadow_meter", "MB_SHADOW_METER"),
         (["MB_STRIPE_VERSION_LEGACY": "acacia"], "stripe.version_legacy", "MB_STRIPE_VERSION_LEGACY"),
+        (["MB_STRIPE_VERSION_LEGACY": "2025-03-31.basil"], "stripe.version_legacy", "MB_STRIPE_VERSION_LEGACY"),
         (["MB_TLS_CERT": "/tmp/cert.pem"], "tls.key", nil),
     ] as [([String: String], String, String?)])
     func aWrongSettingIsNamedWithItsSource(environment: [String: String], key: String, source: String?) {

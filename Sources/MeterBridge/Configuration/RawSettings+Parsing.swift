@@ -44,6 +44,11 @@ extension RawSettings {
             config.stripe.apiBase = base.hasSuffix("/") ? String(base.dropLast()) : base
         }
         config.stripe.versionLegacy = try version("stripe.version_legacy") ?? config.stripe.versionLegacy
+        // Legacy usage records were removed in 2025-03-31.basil: a later version would make every report fail.
+        if config.stripe.versionLegacy.prefix(10) >= "2025-03-31", let (text, source) = scalars["stripe.version_legacy"] {
+            throw ConfigurationError(key: "stripe.version_legacy", source: source,
+                                     message: "usage records do not exist from 2025-03-31.basil on; use 2025-02-24.acacia or earlier, got '\(text)'")
+        }
         config.stripe.versionMeter = try version("stripe.version_meter") ?? config.stripe.versionMeter
         config.stripe.rateLimit = Int(try integer("stripe.rate_limit", in: 1...10_000) ?? Int64(config.stripe.rateLimit))
         config.flush.interval = try integer("flush.interval", in: 1...86_400) ?? config.flush.interval
