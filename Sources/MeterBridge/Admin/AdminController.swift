@@ -15,7 +15,7 @@ struct AdminController: Sendable {
                 return APIError(status: .notFound, type: "invalid_request_error", code: "resource_missing",
                                 message: "No subscription \(id) is known here yet; it appears once one of its events is processed").response
             }
-            return HealthController.encode(try SubscriptionView(record: record), status: .ok)
+            return JSONText.encode(try SubscriptionView(record: record), status: .ok)
         }
         group.post("/flush") { request, context in
             let options = try await FlushRequest.decode(request, context: context)
@@ -25,7 +25,7 @@ struct AdminController: Sendable {
             }
             if options.retryDead { _ = try await reporter.ledger.retryDeadReports(at: reporter.clock.nowMilliseconds()) }
             let summary = try await reporter.flushNow(subscriptionID: options.subscription)
-            return HealthController.encode(summary, status: .ok)
+            return JSONText.encode(summary, status: .ok)
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -49,6 +50,15 @@ enum JSONText {
 
     static func response(status: HTTPResponse.Status, body: String) -> Response {
         Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    /// A Codable answer as snake_case JSON with sorted keys (the admin API and `/readyz`; not the webhook hot path).
+    static func encode(_ value: some Encodable, status: HTTPResponse.Status) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        let data = (try? encoder.encode(value)) ?? Data(#"{"error":{"type":"api_error","code":"encoding_failed","message":"could not encode"}}"#.utf8)
+        return JSONText.response(status: status, buffer: ByteBuffer(bytes: data))
     }
 
     static func response(status: HTTPResponse.Status, buffer: ByteBuffer) -> Response {

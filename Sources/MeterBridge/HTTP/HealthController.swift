@@ -19,7 +19,7 @@ struct HealthController: Sendable {
         }
         router.get("/readyz") { _, context in
             let report = await readiness(logger: context.logger)
-            return Self.encode(report, status: report.ready ? .ok : .serviceUnavailable)
+            return JSONText.encode(report, status: report.ready ? .ok : .serviceUnavailable)
         }
         router.get("/metrics") { _, _ in
             Response(
@@ -88,13 +88,6 @@ struct HealthController: Sendable {
     // Stripe's finalization grace is an hour; a backlog of five minutes already deserves attention.
     static let lagWarning: Int64 = 300
 
-    static func encode(_ value: some Encodable, status: HTTPResponse.Status) -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        let data = (try? encoder.encode(value)) ?? Data(#"{"error":{"type":"api_error","code":"encoding_failed","message":"could not encode"}}"#.utf8)
-        return JSONText.response(status: status, buffer: ByteBuffer(bytes: data))
-    }
 }
 
 /// The `/readyz` answer: overall status and one entry per check.

@@ -51,7 +51,7 @@ struct UsageController: Sendable {
             do {
                 let totals = try await ledger.usage(customerID: id)
                 let reports = try await ledger.reports(customerID: id)
-                return HealthController.encode(CustomerUsageView(customer: id, totals: totals, reports: reports, catalogue: catalogue), status: .ok)
+                return JSONText.encode(CustomerUsageView(customer: id, totals: totals, reports: reports, catalogue: catalogue), status: .ok)
             } catch {
                 context.logger.error("Usage could not be read", metadata: ["stripe.customer.id": "\(id)", "error": "\(error)"])
                 return APIError(status: .serviceUnavailable, type: "api_error", code: "store_unavailable", message: "The usage could not be read; try again").response
