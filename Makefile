@@ -16,8 +16,11 @@ release: deps
 run: build
 	$(SWIFT) run -c $(CONFIG) meterbridge serve --dev
 
+# Every test, with a throwaway PostgreSQL server for the PostgreSQL store's tests (scripts/with-postgres
+# installs it when missing, exports MB_TEST_POSTGRES_URL and removes it afterwards). With
+# MB_TEST_POSTGRES_URL already set, your own server is used instead.
 test: deps
-	$(SWIFT) test
+	scripts/with-postgres $(SWIFT) test
 
 # Microbenchmarks (ordo-one/benchmark, its own package so they never slow `swift test`).
 bench: deps

@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // The system's libcrypto (libssl-dev): HMAC-SHA256 and CRYPTO_memcmp for webhook signatures.
@@ -62,6 +63,21 @@ let package = Package(
                 "BillingCore",
                 "CSQLite",
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The PostgreSQL store, for several instances sharing the work: the same protocols as SQLite, plus leases.
+        // Its own target, so postgres-nio (and swift-crypto under it) builds only where a store is opened.
+        .target(
+            name: "PostgresStore",
+            dependencies: [
+                "BillingCore",
+                "BillingStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -131,6 +147,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -142,6 +159,7 @@ let package = Package(
                 "BillingStore",
                 "MeterBridge",
                 "MeterBridgeTesting",
+                "PostgresStore",
                 "StripeDouble",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -162,7 +180,14 @@ let package = Package(
         ),
         .testTarget(
             name: "BillingStoreTests",
-            dependencies: ["BillingCore", "BillingStore", "MeterBridgeTesting"],
+            dependencies: [
+                "BillingCore",
+                "BillingStore",
+                "MeterBridgeTesting",
+                "PostgresStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -96,7 +96,7 @@ public struct BillingCommit: Sendable {
     }
 }
 
-/// Derived billing state: subscriptions, timers and the action outbox. SQLite implements it; PostgreSQL will too.
+/// Derived billing state: subscriptions, timers and the action outbox. SQLite and PostgreSQL implement it.
 public protocol BillingStateStore: Sendable {
     func subscription(id: String) async throws -> SubscriptionRecord?
     /// Every subscription, ordered by id (the `status` command).
@@ -104,6 +104,10 @@ public protocol BillingStateStore: Sendable {
     func subscriptions(customerID: String) async throws -> [SubscriptionRecord]
     /// Writes `commit` atomically: the state, the timers, the actions and the inbox statuses, or none of them.
     func commit(_ commit: BillingCommit) async throws
+    /// Writes `commit` only if the subscription's stored state is still `expected` (its bytes; nil: no row yet),
+    /// else throws `BillingStateConflict` and writes nothing: the read-decide-write of one step cannot lose another
+    /// writer's step (a second instance, a replay).
+    func commit(_ commit: BillingCommit, ifStateIs expected: [UInt8]?) async throws
     /// Timers due at `now` (unix seconds), earliest first.
     func dueTimers(at now: Int64, limit: Int) async throws -> [TimerRecord]
     func timers(subscriptionID: String) async throws -> [TimerRecord]
@@ -117,4 +121,18 @@ public protocol BillingStateStore: Sendable {
     func markActionFailed(seq: Int64, error: String, maxAttempts: Int) async throws
     /// Deletes all derived state (subscriptions, timers, actions not yet done) so it can be rebuilt from the inbox.
     func discardDerivedState() async throws
+}
+
+/// The subscription's stored state changed between reading it and committing on top of it (another instance, or a
+/// replay beside a running `serve`, committed in between): read it again and re-apply.
+public struct BillingStateConflict: Error, Hashable, Sendable, CustomStringConvertible {
+    public var subscriptionID: String
+
+    public init(subscriptionID: String) {
+        self.subscriptionID = subscriptionID
+    }
+
+    public var description: String {
+        "The stored state of \(subscriptionID) changed while it was being worked on (another instance or a replay committed first)"
+    }
 }

@@ -215,7 +215,7 @@ public protocol InboxStore: Sendable {
     func markProcessed(id: String, status: EventStatus, at processedAt: Int64) async throws
 
     /// Records a failed attempt: `failed` and due again at `nextAttemptAt`, or `dead` once its attempts reach
-    /// `maxAttempts`. Returns the new status.
+    /// `maxAttempts`. Returns the new status. An event processed or ignored meanwhile is left so (its status returned).
     @discardableResult
     func markFailed(id: String, error: String, nextAttemptAt: Int64, maxAttempts: Int) async throws -> EventStatus
 }

@@ -28,6 +28,16 @@ extension SQLiteDatabase: BillingStateStore {
         }
     }
 
+    public func commit(_ commit: BillingCommit, ifStateIs expected: [UInt8]?) async throws {
+        try await write { connection in
+            if let id = commit.subscription?.id {
+                let current = try connection.query("SELECT state FROM subscriptions WHERE id = ?1", [.text(id)]) { $0.blob(at: 0) }.first
+                guard current == expected else { throw BillingStateConflict(subscriptionID: id) }
+            }
+            try Self.apply(commit, on: connection)
+        }
+    }
+
     public func dueTimers(at now: Int64, limit: Int) async throws -> [TimerRecord] {
         try await read { connection in
             try connection.query(

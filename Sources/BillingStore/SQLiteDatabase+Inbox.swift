@@ -91,16 +91,18 @@ extension SQLiteDatabase: InboxStore {
                     last_error = ?2,
                     status = CASE WHEN attempts + 1 >= ?4 THEN 'dead' ELSE 'failed' END,
                     next_attempt_at = CASE WHEN attempts + 1 >= ?4 THEN NULL ELSE ?3 END
-                WHERE id = ?1
+                WHERE id = ?1 AND status IN ('pending', 'failed', 'dead')
                 RETURNING status
                 """,
                 [.text(id), .text(error), .integer(nextAttemptAt), .integer(Int64(maxAttempts))]
             ) { try EventStatus(column: 0, of: $0) }.first
         }
-        guard let status else {
+        if let status { return status }
+        // An event processed or ignored meanwhile stays so (as on PostgreSQL, where another instance may have done it).
+        guard let stored = try await event(id: id) else {
             throw InboxError(code: .unknownEvent, eventID: id, message: "No stored event has this id")
         }
-        return status
+        return stored.status
     }
 }
 

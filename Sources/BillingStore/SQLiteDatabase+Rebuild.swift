@@ -1,18 +1,6 @@
 import Foundation
 import Synchronization
 
-/// The subscription's stored state changed between reading it and committing on top of it (another process, such as
-/// a running `serve`, committed in between): read it again and re-apply.
-public struct BillingStateConflict: Error, Hashable, Sendable, CustomStringConvertible {
-    public var subscriptionID: String
-
-    public init(subscriptionID: String) {
-        self.subscriptionID = subscriptionID
-    }
-
-    public var description: String { "The stored state of \(subscriptionID) changed while it was being replayed" }
-}
-
 /// An action a rebuild derived, to record (as done unless an identical one was still waiting to be carried out).
 public struct RebuildAction: Hashable, Sendable {
     public var subscriptionID: String
@@ -115,10 +103,6 @@ public protocol DerivedStateRebuilding: Sendable {
     func rebuildDerivedState<T: Sendable>(
         nowMs: Int64, retryAtMs: Int64, maxAttempts: Int, _ body: (DerivedStateSink) async throws -> T
     ) async throws -> (T, RebuildWriteSummary)
-
-    /// Writes `commit` only if the subscription's stored state is still `expected` (its bytes; nil: no row yet),
-    /// else throws `BillingStateConflict` and writes nothing.
-    func commit(_ commit: BillingCommit, ifStateIs expected: [UInt8]?) async throws
 }
 
 extension SQLiteDatabase: DerivedStateRebuilding {
@@ -176,15 +160,6 @@ extension SQLiteDatabase: DerivedStateRebuilding {
         return (value, try await written)
     }
 
-    public func commit(_ commit: BillingCommit, ifStateIs expected: [UInt8]?) async throws {
-        try await write { connection in
-            if let id = commit.subscription?.id {
-                let current = try connection.query("SELECT state FROM subscriptions WHERE id = ?1", [.text(id)]) { $0.blob(at: 0) }.first
-                guard current == expected else { throw BillingStateConflict(subscriptionID: id) }
-            }
-            try Self.apply(commit, on: connection)
-        }
-    }
 
     /// Runs `body` on a new thread (SQLite blocks: never on the concurrency pool) and returns its result.
     private static func onOwnThread<T: Sendable>(name: String, _ body: @escaping @Sendable () throws -> T) async throws -> T {

@@ -26,7 +26,7 @@ extension SQLiteDatabase: UsageReportStore {
             let identity = try connection.query("SELECT identity FROM store_identity WHERE id = 1") { $0.string(at: 0) }.first ?? "local"
             var rows: [UsageReportRow] = []
             for report in reports {
-                let columns = ReportColumns(report.channel)
+                let columns = ReportChannelColumns(report.channel)
                 // A placeholder key keeps the UNIQUE constraint satisfied until the row id is known.
                 try connection.run(
                     """
@@ -54,13 +54,7 @@ extension SQLiteDatabase: UsageReportStore {
                         throw SQLiteError(code: .executionFailed, resultCode: SQLITE_CONSTRAINT, message: "usage record \(recordID) is already reported or unknown")
                     }
                 }
-                rows.append(
-                    UsageReportRow(
-                        id: id, key: key, channel: report.channel, purpose: report.purpose, customerID: report.customerID, metric: report.metric,
-                        period: report.period, quantity: report.quantity, timestamp: report.timestamp, carried: report.carried, status: .pending,
-                        attempts: 0, lastError: nil, nextAttemptAt: nowMs, createdAt: nowMs, sentAt: nil
-                    )
-                )
+                rows.append(UsageReportRow(created: report, id: id, key: key, at: nowMs))
             }
             return rows
         }
@@ -153,43 +147,16 @@ extension SQLiteDatabase: UsageReportStore {
         """
 }
 
-/// The channel's columns in a report row.
-private struct ReportColumns {
-    var channel: String
-    var subscriptionID: String?
-    var itemID: String?
-    var action: String?
-    var eventName: String?
-
-    init(_ channel: PlannedReport.Channel) {
-        switch channel {
-        case .usageRecord(let subscription, let item, let action):
-            self.channel = "usage_record"
-            subscriptionID = subscription
-            itemID = item
-            self.action = action.rawValue
-        case .meterEvent(let eventName):
-            self.channel = "meter_event"
-            self.eventName = eventName
-        }
-    }
-}
-
 extension Optional where Wrapped == String {
     fileprivate var sqlite: SQLiteValue { map(SQLiteValue.text) ?? .null }
 }
 
 extension UsageReportRow {
     init(row: SQLiteStatement) throws {
-        let channel: PlannedReport.Channel
-        if row.string(at: 2) == "usage_record" {
-            channel = .usageRecord(
-                subscriptionID: row.optionalString(at: 4) ?? "", itemID: row.optionalString(at: 5) ?? "",
-                action: UsageRecordAction(rawValue: row.optionalString(at: 6) ?? "") ?? .increment
-            )
-        } else {
-            channel = .meterEvent(eventName: row.optionalString(at: 7) ?? "")
-        }
+        let channel = ReportChannelColumns(
+            channel: row.string(at: 2), subscriptionID: row.optionalString(at: 4), itemID: row.optionalString(at: 5),
+            action: row.optionalString(at: 6), eventName: row.optionalString(at: 7)
+        ).plannedChannel
         let period = row.optionalInt64(at: 10).flatMap { start in row.optionalInt64(at: 11).map { BillingPeriod(start: start, end: $0) } }
         self.init(
             id: row.int64(at: 0), key: row.string(at: 1), channel: channel, purpose: PlannedReport.Purpose(rawValue: row.string(at: 3)) ?? .usage,

@@ -1,16 +1,17 @@
 /// How a usage batch goes into a store, worked out before the store's writer sees it: ids repeated within the batch
 /// (duplicates, or a conflict), and the order to insert the rest in.
 ///
-/// Computed on the caller's task, so the single writer thread only inserts. Shared by every `UsageLedgerStore`.
-struct UsageBatchPlan: Sendable {
+/// Computed on the caller's task, so the single writer thread only inserts. Shared by every `UsageLedgerStore`
+/// (public for the PostgreSQL store, in its own module).
+public struct UsageBatchPlan: Sendable {
     /// Positions of records whose id an earlier record of the batch already has, with the same content.
-    var repeatedIndices: [Int]
+    public var repeatedIndices: [Int]
     /// Positions of the other records, ordered by (customer, metric, timestamp, position): the order of the ledger's
     /// indexes, so consecutive inserts land on the same index pages instead of all over them.
-    var insertionOrder: [Int]
+    public var insertionOrder: [Int]
 
     /// Throws `UsageLedgerError.idConflict` naming the first record whose id an earlier one has with other content.
-    init(_ records: [UsageRecordInput]) throws(UsageLedgerError) {
+    public init(_ records: [UsageRecordInput]) throws(UsageLedgerError) {
         var firstIndex: [String: Int] = [:]
         firstIndex.reserveCapacity(records.count)
         var repeated: [Int] = []

@@ -27,7 +27,7 @@ public struct UsageLedgerError: Error, Hashable, Sendable, CustomStringConvertib
     }
 
     /// The record at `index` reuses `record.id`, which already stands for `stored`.
-    static func idConflict(index: Int, record: UsageRecordInput, stored: UsageRecord) -> UsageLedgerError {
+    public static func idConflict(index: Int, record: UsageRecordInput, stored: UsageRecord) -> UsageLedgerError {
         UsageLedgerError(
             code: .idConflict, recordIndex: index, recordID: record.id, stored: stored,
             message: "\"\(record.id)\" is already stored with different content (stored ≠ sent: \(differences(record, stored)))"

@@ -21,6 +21,38 @@ public struct UsageReportRow: Hashable, Sendable {
     public var createdAt: Int64
     public var sentAt: Int64?
 
+    public init(
+        id: Int64, key: String, channel: PlannedReport.Channel, purpose: PlannedReport.Purpose, customerID: String, metric: String,
+        period: BillingPeriod?, quantity: Int64, timestamp: Int64, carried: Bool, status: Status, attempts: Int, lastError: String?,
+        nextAttemptAt: Int64, createdAt: Int64, sentAt: Int64?
+    ) {
+        self.id = id
+        self.key = key
+        self.channel = channel
+        self.purpose = purpose
+        self.customerID = customerID
+        self.metric = metric
+        self.period = period
+        self.quantity = quantity
+        self.timestamp = timestamp
+        self.carried = carried
+        self.status = status
+        self.attempts = attempts
+        self.lastError = lastError
+        self.nextAttemptAt = nextAttemptAt
+        self.createdAt = createdAt
+        self.sentAt = sentAt
+    }
+
+    /// The row a store has just written for `report`: pending, due at once.
+    public init(created report: PlannedReport, id: Int64, key: String, at nowMs: Int64) {
+        self.init(
+            id: id, key: key, channel: report.channel, purpose: report.purpose, customerID: report.customerID, metric: report.metric,
+            period: report.period, quantity: report.quantity, timestamp: report.timestamp, carried: report.carried, status: .pending,
+            attempts: 0, lastError: nil, nextAttemptAt: nowMs, createdAt: nowMs, sentAt: nil
+        )
+    }
+
     /// `pending` until Stripe acknowledges it (`sent`), or `dead` with the reason Stripe gave.
     public enum Status: String, Hashable, Sendable, CaseIterable {
         case pending, sent, dead

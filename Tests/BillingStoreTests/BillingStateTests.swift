@@ -16,8 +16,9 @@ struct BillingStateTests {
         )
     }
 
-    @Test func aCommitSavesStateTimersActionsAndEventStatusesTogether() async throws {
-        try await withDatabase { database, _ in
+    @Test(arguments: StoreKind.tested)
+    func aCommitSavesStateTimersActionsAndEventStatusesTogether(_ kind: StoreKind) async throws {
+        try await withStore(kind) { database in
             try await database.store(makeEvent(id: "evt_1"))
             try await database.commit(Self.commit("sub_1", timers: [("preBoundary", 100), ("finalFlush", 200)], actions: ["flush", "open_period"], events: ["evt_1"], at: 10))
             let record = try #require(try await database.subscription(id: "sub_1"))
@@ -31,8 +32,9 @@ struct BillingStateTests {
         }
     }
 
-    @Test func timersAreReplacedByEachCommitAndFiredOnesDisappear() async throws {
-        try await withDatabase { database, _ in
+    @Test(arguments: StoreKind.tested)
+    func timersAreReplacedByEachCommitAndFiredOnesDisappear(_ kind: StoreKind) async throws {
+        try await withStore(kind) { database in
             try await database.commit(Self.commit("sub_1", timers: [("preBoundary", 100), ("finalFlush", 200)], actions: [], events: [], at: 1))
             try await database.commit(Self.commit("sub_2", timers: [("preBoundary", 150)], actions: [], events: [], at: 1))
             // The boundary moved: the new set replaces the old one; other subscriptions' timers are untouched.
@@ -47,8 +49,9 @@ struct BillingStateTests {
         }
     }
 
-    @Test func actionsMoveFromPendingToDoneOrDead() async throws {
-        try await withDatabase { database, _ in
+    @Test(arguments: StoreKind.tested)
+    func actionsMoveFromPendingToDoneOrDead(_ kind: StoreKind) async throws {
+        try await withStore(kind) { database in
             try await database.commit(Self.commit("sub_1", timers: [], actions: ["flush", "lock_period", "carry_usage"], events: [], at: 1))
             let pending = try await database.pendingActions(limit: 10)
             #expect(pending.map(\.kind) == ["flush", "lock_period", "carry_usage"])
@@ -65,8 +68,9 @@ struct BillingStateTests {
         }
     }
 
-    @Test func discardingDerivedStateKeepsTheRecordOfDoneActions() async throws {
-        try await withDatabase { database, _ in
+    @Test(arguments: StoreKind.tested)
+    func discardingDerivedStateKeepsTheRecordOfDoneActions(_ kind: StoreKind) async throws {
+        try await withStore(kind) { database in
             try await database.commit(Self.commit("sub_1", timers: [("preBoundary", 100)], actions: ["flush", "flush"], events: [], at: 1))
             let first = try #require(try await database.pendingActions(limit: 1).first)
             try await database.markActionDone(seq: first.seq, at: 2)
@@ -74,6 +78,65 @@ struct BillingStateTests {
             #expect(try await database.subscriptions().isEmpty)
             #expect(try await database.dueTimers(at: .max, limit: 10).isEmpty)
             #expect(try await database.actions(subscriptionID: "sub_1").map(\.status) == [.done])
+        }
+    }
+
+    @Test(arguments: StoreKind.tested)
+    func aGuardedCommitWritesWhenTheStoredStateIsTheExpectedOne(_ kind: StoreKind) async throws {
+        try await withStore(kind) { database in
+            try await database.store(makeEvent(id: "evt_1"))
+            try await database.store(makeEvent(id: "evt_2"))
+            // nil: the subscription has no row yet.
+            let first = Self.commit("sub_1", timers: [("preBoundary", 100)], actions: ["open_period"], events: ["evt_1"], at: 10)
+            try await database.commit(first, ifStateIs: nil)
+            #expect(try await database.subscription(id: "sub_1")?.state == Array("{\"v\":10}".utf8))
+
+            var next = Self.commit("sub_1", timers: [("finalFlush", 200)], actions: ["flush"], events: ["evt_2"], at: 20)
+            next.firedTimerIDs = ["sub_1/preBoundary"]
+            try await database.commit(next, ifStateIs: Array("{\"v\":10}".utf8))
+            let record = try #require(try await database.subscription(id: "sub_1"))
+            #expect(record.state == Array("{\"v\":20}".utf8) && record.updatedAt == 20)
+            #expect(try await database.timers(subscriptionID: "sub_1").map(\.id) == ["sub_1/finalFlush"])
+            #expect(try await database.actions(subscriptionID: "sub_1").map(\.kind) == ["open_period", "flush"])
+            #expect(try await database.events(EventQuery()).map(\.status) == [.processed, .processed])
+        }
+    }
+
+    @Test(arguments: StoreKind.tested)
+    func aGuardedCommitOnAChangedStateThrowsAndWritesNothing(_ kind: StoreKind) async throws {
+        try await withStore(kind) { database in
+            try await database.store(makeEvent(id: "evt_1"))
+            try await database.store(makeEvent(id: "evt_2"))
+            try await database.commit(Self.commit("sub_1", timers: [("preBoundary", 100)], actions: ["open_period"], events: ["evt_1"], at: 10))
+
+            // The step read the state at 5, another writer committed the state at 10 since.
+            var stale = Self.commit("sub_1", timers: [("finalFlush", 200)], actions: ["flush", "lock_period"], events: ["evt_2"], at: 20)
+            stale.firedTimerIDs = ["sub_1/preBoundary"]
+            let conflict = await #expect(throws: BillingStateConflict.self) {
+                try await database.commit(stale, ifStateIs: Array("{\"v\":5}".utf8))
+            }
+            #expect(conflict == BillingStateConflict(subscriptionID: "sub_1"))
+            // Expecting no row where there is one is a conflict too.
+            let created = await #expect(throws: BillingStateConflict.self) { try await database.commit(stale, ifStateIs: nil) }
+            #expect(created?.subscriptionID == "sub_1")
+
+            let record = try #require(try await database.subscription(id: "sub_1"))
+            #expect(record.state == Array("{\"v\":10}".utf8) && record.updatedAt == 10)
+            #expect(try await database.timers(subscriptionID: "sub_1").map(\.id) == ["sub_1/preBoundary"])
+            #expect(try await database.actions(subscriptionID: "sub_1").map(\.kind) == ["open_period"])
+            #expect(try await database.actionCounts() == [.pending: 1, .done: 0, .dead: 0])
+            let second = try #require(try await database.event(id: "evt_2"))
+            #expect(second.status == .pending && second.processedAt == nil)
+            #expect(try await database.pendingEvents(dueAt: .max, limit: 10).map(\.id) == ["evt_2"])
+
+            // Expecting a state on a subscription that has no row is a conflict, and creates none.
+            let unknown = Self.commit("sub_2", timers: [("preBoundary", 1)], actions: ["flush"], events: ["evt_2"], at: 30)
+            let missing = await #expect(throws: BillingStateConflict.self) { try await database.commit(unknown, ifStateIs: [1]) }
+            #expect(missing?.subscriptionID == "sub_2")
+            #expect(try await database.subscription(id: "sub_2") == nil)
+            #expect(try await database.timers(subscriptionID: "sub_2").isEmpty)
+            #expect(try await database.actions(subscriptionID: "sub_2").isEmpty)
+            #expect(try await database.event(id: "evt_2")?.status == .pending)
         }
     }
 }

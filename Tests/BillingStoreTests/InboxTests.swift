@@ -3,10 +3,12 @@ import Foundation
 import MeterBridgeTesting
 import Testing
 
+/// The inbox on every store (`StoreKind.tested`); the tests of SQLite itself (index use, its files) on SQLite only.
 @Suite("Inbox")
 struct InboxTests {
-    @Test func storesTheRawEventOnce() async throws {
-        try await withDatabase { database, _ in
+    @Test(arguments: StoreKind.tested)
+    func storesTheRawEventOnce(_ kind: StoreKind) async throws {
+        try await withStore(kind) { database in
             var payload = Array(#"{"id":"evt_1","description":"1 × Basic"}"#.utf8)
             payload += [0x00, 0xFF, 0x0A]  // whatever the bytes, they come back unchanged
             let event = ReceivedEvent(
@@ -44,8 +46,9 @@ struct InboxTests {
         }
     }
 
-    @Test func aDuplicateOfAProcessedOrIgnoredEventIsLeftAlone() async throws {
-        try await withDatabase { database, _ in
+    @Test(arguments: StoreKind.tested)
+    func aDuplicateOfAProcessedOrIgnoredEventIsLeftAlone(_ kind: StoreKind) async throws {
+        try await withStore(kind) { database in
             try await database.store(makeEvent(id: "evt_p"))
             try await database.store(makeEvent(id: "evt_i"))
             try await database.markProcessed(id: "evt_p", status: .processed, at: 10)
@@ -59,8 +62,9 @@ struct InboxTests {
         }
     }
 
-    @Test func aDuplicateOfAFailedEventRedrivesIt() async throws {
-        try await withDatabase { database, _ in
+    @Test(arguments: StoreKind.tested)
+    func aDuplicateOfAFailedEventRedrivesIt(_ kind: StoreKind) async throws {
+        try await withStore(kind) { database in
             try await database.store(makeEvent(id: "evt_1", receivedAt: 1_000))
             let status = try await database.markFailed(id: "evt_1", error: "boom", nextAttemptAt: 60_000, maxAttempts: 5)
             #expect(status == .failed)
@@ -78,8 +82,9 @@ struct InboxTests {
         }
     }
 
-    @Test func failingUpToMaxAttemptsMakesAnEventDeadAndARedeliveryRedrivesIt() async throws {
-        try await withDatabase { database, _ in
+    @Test(arguments: StoreKind.tested)
+    func failingUpToMaxAttemptsMakesAnEventDeadAndARedeliveryRedrivesIt(_ kind: StoreKind) async throws {
+        try await withStore(kind) { database in
             try await database.store(makeEvent(id: "evt_1"))
             #expect(try await database.markFailed(id: "evt_1", error: "first", nextAttemptAt: 100, maxAttempts: 3) == .failed)
             #expect(try await database.markFailed(id: "evt_1", error: "second", nextAttemptAt: 200, maxAttempts: 3) == .failed)
@@ -105,8 +110,9 @@ struct InboxTests {
         }
     }
 
-    @Test func markingAnUnknownEventOrAWrongStatusThrows() async throws {
-        try await withDatabase { database, _ in
+    @Test(arguments: StoreKind.tested)
+    func markingAnUnknownEventOrAWrongStatusThrows(_ kind: StoreKind) async throws {
+        try await withStore(kind) { database in
             let unknown = await #expect(throws: InboxError.self) {
                 try await database.markProcessed(id: "evt_nope", status: .processed, at: 1)
             }
@@ -124,8 +130,9 @@ struct InboxTests {
         }
     }
 
-    @Test func pendingEventsComeInCreatedOrderAndOnlyWhenDue() async throws {
-        try await withDatabase { database, _ in
+    @Test(arguments: StoreKind.tested)
+    func pendingEventsComeInCreatedOrderAndOnlyWhenDue(_ kind: StoreKind) async throws {
+        try await withStore(kind) { database in
             // Stored out of order, as Stripe delivers them.
             try await database.store(makeEvent(id: "evt_c", created: 30, receivedAt: 1))
             try await database.store(makeEvent(id: "evt_a", created: 10, receivedAt: 2))
@@ -164,8 +171,9 @@ struct InboxTests {
         }
     }
 
-    @Test func oldestUnprocessedIsNilWhenEverythingIsDone() async throws {
-        try await withDatabase { database, _ in
+    @Test(arguments: StoreKind.tested)
+    func oldestUnprocessedIsNilWhenEverythingIsDone(_ kind: StoreKind) async throws {
+        try await withStore(kind) { database in
             #expect(try await database.oldestUnprocessedReceivedAt() == nil)
             try await database.store(makeEvent(id: "evt_1", receivedAt: 42))
             #expect(try await database.oldestUnprocessedReceivedAt() == 42)
@@ -174,8 +182,9 @@ struct InboxTests {
         }
     }
 
-    @Test func queriesFilterAndPage() async throws {
-        try await withDatabase { database, _ in
+    @Test(arguments: StoreKind.tested)
+    func queriesFilterAndPage(_ kind: StoreKind) async throws {
+        try await withStore(kind) { database in
             let events = [
                 makeEvent(id: "evt_1", type: "invoice.created", created: 100, subscriptionID: "sub_a"),
                 makeEvent(id: "evt_2", type: "invoice.finalized", created: 200, subscriptionID: "sub_a"),

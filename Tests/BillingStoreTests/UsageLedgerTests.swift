@@ -1,7 +1,9 @@
+import BillingCore
 import BillingStore
 import MeterBridgeTesting
 import Testing
 
+/// The ledger on every store (`StoreKind.tested`); the tests of SQLite's writer (group commit, write jobs) on SQLite only.
 @Suite("Usage ledger")
 struct UsageLedgerTests {
     static let receivedAt: Int64 = 1_712_100_000_000
@@ -13,8 +15,9 @@ struct UsageLedgerTests {
         UsageRecordInput(id: id, customerID: customer, metric: metric, quantity: quantity, timestamp: timestamp, timestampDefaulted: defaulted, receivedAt: receivedAt)
     }
 
-    @Test func aBatchIsStoredOnceAndItsRetryCountsAsDuplicates() async throws {
-        try await withDatabase { database, _ in
+    @Test(arguments: StoreKind.tested)
+    func aBatchIsStoredOnceAndItsRetryCountsAsDuplicates(_ kind: StoreKind) async throws {
+        try await withStore(kind) { database in
             let batch = [Self.usage("u1", quantity: 3), Self.usage("u2", quantity: 4, timestamp: 1_712_100_060), Self.usage("u3", metric: "seats", quantity: 7)]
             let first = try await database.recordUsage(batch)
             #expect(first == UsageIngestResult(accepted: 3, duplicateIndices: []))
@@ -34,8 +37,9 @@ struct UsageLedgerTests {
         }
     }
 
-    @Test func anIdStoredWithOtherContentRejectsTheWholeBatch() async throws {
-        try await withDatabase { database, _ in
+    @Test(arguments: StoreKind.tested)
+    func anIdStoredWithOtherContentRejectsTheWholeBatch(_ kind: StoreKind) async throws {
+        try await withStore(kind) { database in
             _ = try await database.recordUsage([Self.usage("taken", quantity: 5)])
             let batch = [Self.usage("new-1"), Self.usage("new-2"), Self.usage("taken", quantity: 6), Self.usage("new-3")]
             let error = await #expect(throws: UsageLedgerError.self) { try await database.recordUsage(batch) }
@@ -49,8 +53,9 @@ struct UsageLedgerTests {
         }
     }
 
-    @Test func anIdRepeatedWithinABatchIsADuplicateOrAConflict() async throws {
-        try await withDatabase { database, _ in
+    @Test(arguments: StoreKind.tested)
+    func anIdRepeatedWithinABatchIsADuplicateOrAConflict(_ kind: StoreKind) async throws {
+        try await withStore(kind) { database in
             let same = try await database.recordUsage([Self.usage("a", quantity: 2), Self.usage("b"), Self.usage("a", quantity: 2)])
             #expect(same == UsageIngestResult(accepted: 2, duplicateIndices: [2]))
 
@@ -64,8 +69,9 @@ struct UsageLedgerTests {
         }
     }
 
-    @Test func ofSeveralConflictsTheFirstByPositionIsNamed() async throws {
-        try await withDatabase { database, _ in
+    @Test(arguments: StoreKind.tested)
+    func ofSeveralConflictsTheFirstByPositionIsNamed(_ kind: StoreKind) async throws {
+        try await withStore(kind) { database in
             _ = try await database.recordUsage([Self.usage("x1", customer: "cus_b"), Self.usage("x3", customer: "cus_a")])
             // Inserted in (customer, …) order, so records[3] (cus_a) meets its conflict before records[1] (cus_z) does.
             let batch = [Self.usage("ok-0", customer: "cus_m"), Self.usage("x1", customer: "cus_z"), Self.usage("ok-2"), Self.usage("x3", customer: "cus_a", quantity: 2)]
@@ -76,8 +82,9 @@ struct UsageLedgerTests {
         }
     }
 
-    @Test func aRetryOfARecordWithoutTimestampMatchesWhateverTimeItWasStoredWith() async throws {
-        try await withDatabase { database, _ in
+    @Test(arguments: StoreKind.tested)
+    func aRetryOfARecordWithoutTimestampMatchesWhateverTimeItWasStoredWith(_ kind: StoreKind) async throws {
+        try await withStore(kind) { database in
             _ = try await database.recordUsage([Self.usage("x", timestamp: 1_712_100_000, defaulted: true)])
             // The retry comes a minute later: its defaulted timestamp differs, it is still the same usage.
             let retry = try await database.recordUsage([Self.usage("x", timestamp: 1_712_100_060, defaulted: true, receivedAt: Self.receivedAt + 60_000)])
@@ -120,23 +127,50 @@ struct UsageLedgerTests {
         }
     }
 
-    @Test func pendingAndCarriedFollowTheReportColumns() async throws {
-        try await withDatabase { database, _ in
+    @Test(arguments: StoreKind.tested)
+    func tenThousandRecordsInOneBatchAreStoredWhole(_ kind: StoreKind) async throws {
+        try await withStore(kind) { database in
+            let batch = (0..<10_000).map { Self.usage("r\($0)", customer: "cus_\($0 % 100)", quantity: Int64($0 % 7)) }
+            #expect(try await database.recordUsage(batch).accepted == 10_000)
+            #expect(try await database.recordUsage(batch).duplicates == 10_000)
+            // Two pages of pending groups, the second after the first's last (customer, metric).
+            let first = try await database.pendingUsageGroups(after: nil, limit: 60)
+            let last = try #require(first.last)
+            let second = try await database.pendingUsageGroups(after: (last.customerID, last.metric), limit: 60)
+            let groups = first + second
+            #expect(first.count == 60 && second.count == 40)
+            #expect(groups.map(\.customerID) == (0..<100).map { "cus_\($0)" }.sorted())
+            #expect(groups.reduce(0) { $0 + $1.records } == 10_000)
+            #expect(groups.reduce(0) { $0 + $1.quantity } == batch.reduce(0) { $0 + $1.quantity })
+        }
+    }
+
+    @Test(arguments: StoreKind.tested)
+    func pendingAndCarriedFollowTheReportColumns(_ kind: StoreKind) async throws {
+        try await withStore(kind) { database in
             _ = try await database.recordUsage([
                 Self.usage("a1", quantity: 1, timestamp: 100), Self.usage("a2", quantity: 2, timestamp: 200), Self.usage("a3", quantity: 4, timestamp: 200),
                 Self.usage("b1", customer: "cus_2", quantity: 8),
             ])
-            // What the reporter does in the transaction that writes report 7: take records still pending.
-            try await database.write { connection in
-                try connection.run("UPDATE usage_records SET report_id = 7, carried = 1 WHERE id IN ('a1', 'a2') AND report_id IS NULL")
-            }
+            // What the reporter does in the transaction that writes a report: take records still pending, here carried.
+            let report = try #require(
+                try await database.createReports(
+                    [
+                        PlannedReport(
+                            channel: .meterEvent(eventName: "api_requests"), purpose: .usage, customerID: "cus_1", metric: "api_requests",
+                            period: nil, quantity: 3, timestamp: 200, carried: true, recordIDs: ["a1", "a2"]
+                        )
+                    ],
+                    at: 1
+                ).first
+            )
             let totals = try #require(try await database.usage(customerID: "cus_1").first)
             #expect(totals.recorded == 7 && totals.records == 3)
             #expect(totals.pending == 4 && totals.pendingRecords == 1)
             #expect(totals.carried == 3 && totals.carriedRecords == 2)
             // Equal timestamps: the record stored last is the latest.
             #expect(totals.latestQuantity == 4)
-            #expect(try await database.usageRecords(customerID: "cus_1").map(\.reportID) == [7, 7, nil])
+            #expect(try await database.usageRecords(customerID: "cus_1").map(\.reportID) == [report.id, report.id, nil])
 
             let firstPage = try await database.pendingUsageGroups(after: nil, limit: 1)
             #expect(firstPage == [PendingUsageGroup(customerID: "cus_1", metric: "api_requests", records: 1, quantity: 4, firstTimestamp: 200, lastTimestamp: 200)])
