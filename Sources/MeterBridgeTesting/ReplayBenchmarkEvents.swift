@@ -29,7 +29,7 @@ public struct ReplayBenchmarkEvents: Sendable {
 
     /// Generates at least `count` events (whole subscriptions), handing them to `body` a subscription at a time.
     public func generate(count: Int, _ body: ([Event]) throws -> Void) rethrows {
-        var random = BenchmarkRandom(seed: seed)
+        var random = SeededRandom(seed: seed)
         var produced = 0
         var index = 0
         while produced < count {
@@ -41,7 +41,7 @@ public struct ReplayBenchmarkEvents: Sendable {
     }
 
     /// One subscription's history, in creation order.
-    func subscriptionHistory(_ index: Int, random: inout BenchmarkRandom) -> [Event] {
+    func subscriptionHistory(_ index: Int, random: inout SeededRandom) -> [Event] {
         let shape: APIShape = index % 2 == 0 ? .basil : .acacia
         let id = "sub_1Q\(Self.token(&random, 22))"
         let customer = "cus_\(Self.token(&random, 14))"
@@ -127,7 +127,7 @@ public struct ReplayBenchmarkEvents: Sendable {
 
     private func invoice(
         _ type: String, id: String? = nil, status: String, at created: Int64, subscription: TestSubscription, period: BillingPeriod,
-        shape: APIShape, random: inout BenchmarkRandom
+        shape: APIShape, random: inout SeededRandom
     ) -> JSONValue {
         TestEvents.invoice(
             type, id: Self.eventID(&random), created: created, invoiceID: id ?? "in_\(Self.token(&random, 24))", subscription: subscription,
@@ -136,7 +136,7 @@ public struct ReplayBenchmarkEvents: Sendable {
     }
 
     /// An event of the account that names no subscription (stored and ignored).
-    static func noise(_ type: String, customer: String, created: Int64, random: inout BenchmarkRandom, shape: APIShape) -> JSONValue {
+    static func noise(_ type: String, customer: String, created: Int64, random: inout SeededRandom, shape: APIShape) -> JSONValue {
         let object: JSONValue
         switch type {
         case "customer.updated":
@@ -156,7 +156,7 @@ public struct ReplayBenchmarkEvents: Sendable {
     }
 
     /// The document with the fields Stripe renders around the ones meterbridge reads.
-    static func realistic(_ event: JSONValue, customer: String, random: inout BenchmarkRandom) -> JSONValue {
+    static func realistic(_ event: JSONValue, customer: String, random: inout SeededRandom) -> JSONValue {
         guard case .object(var envelope) = event, case .object(var data)? = envelope["data"], case .object(var object)? = data["object"] else {
             return event
         }
@@ -246,29 +246,12 @@ public struct ReplayBenchmarkEvents: Sendable {
         }
     }
 
-    static func eventID(_ random: inout BenchmarkRandom) -> String { "evt_1Q\(token(&random, 22))" }
+    static func eventID(_ random: inout SeededRandom) -> String { "evt_1Q\(token(&random, 22))" }
 
-    static func token(_ random: inout BenchmarkRandom, _ length: Int) -> String {
+    static func token(_ random: inout SeededRandom, _ length: Int) -> String {
         let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".unicodeScalars)
         var text = String.UnicodeScalarView()
         for _ in 0..<length { text.append(alphabet[Int(random.next() % UInt64(alphabet.count))]) }
         return String(text)
-    }
-}
-
-/// A small, fast, seeded generator (SplitMix64), so a benchmark store is the same on every run.
-struct BenchmarkRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    public init(seed: UInt64) {
-        state = seed
-    }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -82,9 +82,7 @@ struct ReplayCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try global.loadConfiguration()
         let logger = global.makeLogger()
-        guard case .sqlite(let path) = configuration.database else {
-            throw ConfigurationError(key: "database_url", message: "replay works on the SQLite store only in this build")
-        }
+        let path = try StoreOpener.sqlitePath(configuration, command: "replay")
         var options = ReplayOptions()
         options.eventIDs = event
         options.types = type
@@ -113,7 +111,7 @@ struct ReplayCommand: AsyncParsableCommand {
         }
         // Held until the rebuild has committed; the kernel releases it however the process ends.
         let lock = rebuild ? try StoreLock.forRebuild(databasePath: path) : nil
-        let database = try await StoreOpener.open(configuration, logger: logger)
+        let database = try await SQLiteDatabase.open(path: path, logger: logger)
         let summary: ReplaySummary
         do {
             summary = try await replayer.run(options, store: database, progress: bar.update)

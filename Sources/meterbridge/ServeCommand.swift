@@ -46,7 +46,7 @@ struct ServeCommand: AsyncParsableCommand {
         // Listed in start order; the service group stops them in reverse, the store last.
         let background = ingestOnly ? [] : runtime.services
         if ingestOnly { logger.notice("Ingest only: events and usage are stored, not processed or reported") }
-        let app = try runtime.buildApplication(services: [StoreService(database: database, logger: logger)] + background)
+        let app = try runtime.buildApplication(services: [StoreService(store: database, logger: logger)] + background)
         let scheme = configuration.tls == nil ? "http" : "https"
         logger.info("meterbridge serving", metadata: [
             "listen": "\(scheme)://\(configuration.listen)", "store": "\(configuration.database)",

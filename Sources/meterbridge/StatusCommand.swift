@@ -48,7 +48,7 @@ struct StatusReport: Encodable {
     var deadActions: Int
     var pendingActions: Int
 
-    static func load(from database: SQLiteDatabase, subscription: String?) async throws -> StatusReport {
+    static func load(from database: any BillingStateStore & InboxStore, subscription: String?) async throws -> StatusReport {
         let records: [SubscriptionRecord]
         if let subscription {
             records = try await database.subscription(id: subscription).map { [$0] } ?? []

@@ -58,7 +58,9 @@ struct RealServerBillingTests {
     }
 
     /// Polls `GET /v1/subscriptions/{id}` until `condition` holds, or fails after a deadline.
-    static func waitFor(base: String, subscription id: String, timeout: Duration = .seconds(30), _ condition: (SubscriptionView) -> Bool) async throws -> SubscriptionView {
+    static func waitFor(
+        base: String, subscription id: String, token: String = token, timeout: Duration = .seconds(30), _ condition: (SubscriptionView) -> Bool
+    ) async throws -> SubscriptionView {
         let deadline = ContinuousClock.now + timeout
         var last = "no answer"
         while ContinuousClock.now < deadline {

@@ -50,16 +50,18 @@ public struct MeterBridgeRuntime: Sendable {
         let machine = Self.machineConfiguration(configuration)
         var processing = EventProcessor.Configuration()
         processing.machine = machine
+        // Only a store several instances share leases work (PostgreSQL); one SQLite file has one `serve`.
+        let leases = store as? any WorkLeasing
         processor = EventProcessor(
-            inbox: store, state: store, clock: clock, signal: eventSignal, actionsSignal: reportSignal,
+            inbox: store, state: store, leases: leases, clock: clock, signal: eventSignal, actionsSignal: reportSignal,
             configuration: processing, metrics: metrics, logger: logger
         )
-        scheduler = TimerScheduler(state: store, clock: clock, machine: machine, actionsSignal: reportSignal, logger: logger)
+        scheduler = TimerScheduler(state: store, leases: leases, clock: clock, machine: machine, actionsSignal: reportSignal, logger: logger)
         var reporting = UsageReporter.Configuration()
         reporting.interval = .seconds(configuration.flush.interval)
         reporting.machine = machine
         reporter = UsageReporter(
-            ledger: store, state: store, client: client, catalogue: configuration.metrics, clock: clock, signal: reportSignal,
+            ledger: store, state: store, leases: leases, client: client, catalogue: configuration.metrics, clock: clock, signal: reportSignal,
             status: reporterStatus, configuration: reporting, metrics: metrics, logger: logger
         )
     }

@@ -18,6 +18,9 @@ public struct EventProcessor: Service {
         public var maxAttempts = 8
         /// How long to sleep when there is nothing to do (a new event wakes the processor at once).
         public var idleWait: Duration = .seconds(1)
+        /// On a shared store: how long a subscription's lease lasts, so a crashed instance's subscriptions are taken
+        /// over after it. Far longer than applying a batch takes.
+        public var leaseDuration: Duration = .seconds(30)
         public var machine = BillingMachineConfiguration()
 
         public init() {}
@@ -25,6 +28,8 @@ public struct EventProcessor: Service {
 
     let inbox: any InboxStore
     let state: any BillingStateStore
+    /// Set on a store several instances share: a subscription's events are applied by the instance holding its lease.
+    let leases: (any WorkLeasing)?
     let clock: any UnixClock
     let signal: WorkSignal
     /// Poked after a commit that produced actions, so the reporter carries them out at once.
@@ -34,12 +39,13 @@ public struct EventProcessor: Service {
     let logger: Logger
 
     public init(
-        inbox: any InboxStore, state: any BillingStateStore, clock: any UnixClock, signal: WorkSignal, actionsSignal: WorkSignal? = nil,
-        configuration: Configuration = Configuration(), metrics: MeterBridgeMetrics, logger: Logger
+        inbox: any InboxStore, state: any BillingStateStore, leases: (any WorkLeasing)? = nil, clock: any UnixClock, signal: WorkSignal,
+        actionsSignal: WorkSignal? = nil, configuration: Configuration = Configuration(), metrics: MeterBridgeMetrics, logger: Logger
     ) {
         self.actionsSignal = actionsSignal
         self.inbox = inbox
         self.state = state
+        self.leases = leases
         self.clock = clock
         self.signal = signal
         self.configuration = configuration
@@ -79,30 +85,59 @@ public struct EventProcessor: Service {
             bySubscription[subscription, default: []].append(event)
         }
         if !unrouted.isEmpty { try await finishUnrouted(unrouted, nowMs: nowMs) }
-        // Different subscriptions are independent; each one's events stay in order within its own step.
+        guard let leases else {
+            try await process(order, bySubscription, nowMs: nowMs)
+            return batch.count
+        }
+        let names = order.map(WorkLease.subscription)
+        let held = try await leases.acquireLeases(names, nowMs: nowMs, durationMs: configuration.leaseDuration.milliseconds)
+        do {
+            order = order.filter { held.contains(WorkLease.subscription($0)) }
+            // Read again under the leases: the instance that held one of them before may have applied some of these events.
+            let ids = order.flatMap { bySubscription[$0]?.map(\.id) ?? [] }
+            let waiting = Set(try await inbox.events(EventQuery(ids: ids, statuses: [.pending, .failed])).map(\.id))
+            try await process(order, bySubscription.mapValues { $0.filter { waiting.contains($0.id) } }, nowMs: nowMs)
+        } catch {
+            try? await leases.releaseLeases(Array(held))
+            throw error
+        }
+        try await leases.releaseLeases(Array(held))
+        // Nothing taken when other instances hold every subscription of the batch: wait rather than spin.
+        return held.isEmpty && unrouted.isEmpty ? 0 : batch.count
+    }
+
+    // Different subscriptions are independent; each one's events stay in order within its own step.
+    private func process(_ order: [String], _ bySubscription: [String: [StoredEvent]], nowMs: Int64) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             var running = 0
             for subscription in order {
+                guard let events = bySubscription[subscription], !events.isEmpty else { continue }
                 if running == configuration.concurrency {
                     try await group.next()
                     running -= 1
                 }
-                let events = bySubscription[subscription] ?? []
                 group.addTask { try await process(subscription, events: events, nowMs: nowMs) }
                 running += 1
             }
             try await group.waitForAll()
         }
-        return batch.count
     }
 
     private func process(_ subscriptionID: String, events: [StoredEvent], nowMs: Int64) async throws {
-        var step = try SubscriptionStep(
-            subscriptionID: subscriptionID, stored: try await state.subscription(id: subscriptionID),
-            configuration: configuration.machine, nowMs: nowMs
-        )
+        let stored = try await state.subscription(id: subscriptionID)
+        var step = try SubscriptionStep(subscriptionID: subscriptionID, stored: stored, configuration: configuration.machine, nowMs: nowMs)
         for event in events { step.apply(event) }
-        try await state.commit(try step.commit())
+        do {
+            // Guarded: a replay beside `serve`, or another instance whose lease on it lapsed, may have committed since
+            // the read. Then nothing is written, the events stay pending, and the next round applies them afresh.
+            try await state.commit(try step.commit(), ifStateIs: stored?.state)
+        } catch let conflict as BillingStateConflict {
+            metrics.increment("meterbridge_state_conflicts_total", [])
+            logger.notice("Subscription changed while its events were applied; retrying them", metadata: [
+                "stripe.subscription.id": "\(subscriptionID)", "error": "\(conflict)",
+            ])
+            return
+        }
         if !step.actions.isEmpty { actionsSignal?.poke() }
         for (id, status) in step.finished {
             metrics.recordEventProcessed(type: events.first { $0.id == id }?.type ?? "unknown", outcome: status.rawValue)

@@ -6,6 +6,10 @@ import ServiceLifecycle
 /// Fires due timers (pre-boundary and final flushes, schedule phase starts) by feeding them to the state machine.
 public struct TimerScheduler: Service {
     let state: any BillingStateStore
+    /// Set on a store several instances share: a subscription's timers fire on the instance holding its lease.
+    let leases: (any WorkLeasing)?
+    /// How long a subscription's lease lasts (see `EventProcessor.Configuration.leaseDuration`).
+    let leaseDuration: Duration
     let clock: any UnixClock
     let machine: BillingMachineConfiguration
     /// Poked after timers produced actions (boundary flushes), so the reporter runs at once.
@@ -15,9 +19,11 @@ public struct TimerScheduler: Service {
     let tick: Duration
 
     public init(
-        state: any BillingStateStore, clock: any UnixClock, machine: BillingMachineConfiguration, actionsSignal: WorkSignal? = nil,
-        tick: Duration = .seconds(1), logger: Logger
+        state: any BillingStateStore, leases: (any WorkLeasing)? = nil, clock: any UnixClock, machine: BillingMachineConfiguration,
+        actionsSignal: WorkSignal? = nil, tick: Duration = .seconds(1), leaseDuration: Duration = .seconds(30), logger: Logger
     ) {
+        self.leases = leases
+        self.leaseDuration = leaseDuration
         self.actionsSignal = actionsSignal
         self.state = state
         self.clock = clock
@@ -44,15 +50,35 @@ public struct TimerScheduler: Service {
         let due = try await state.dueTimers(at: nowMs / 1000, limit: 256)
         var bySubscription: [String: [TimerRecord]] = [:]
         for timer in due { bySubscription[timer.subscriptionID, default: []].append(timer) }
+        guard let leases else { return try await fire(bySubscription, nowMs: nowMs) }
+        let held = try await leases.acquireLeases(bySubscription.keys.map(WorkLease.subscription), nowMs: nowMs, durationMs: leaseDuration.milliseconds)
+        do {
+            let fired = try await fire(bySubscription.filter { held.contains(WorkLease.subscription($0.key)) }, nowMs: nowMs)
+            try await leases.releaseLeases(Array(held))
+            return fired
+        } catch {
+            try? await leases.releaseLeases(Array(held))
+            throw error
+        }
+    }
+
+    private func fire(_ bySubscription: [String: [TimerRecord]], nowMs: Int64) async throws -> Int {
+        var fired = 0
         for (subscriptionID, timers) in bySubscription {
-            var step = try SubscriptionStep(
-                subscriptionID: subscriptionID, stored: try await state.subscription(id: subscriptionID), configuration: machine, nowMs: nowMs
-            )
+            let stored = try await state.subscription(id: subscriptionID)
+            var step = try SubscriptionStep(subscriptionID: subscriptionID, stored: stored, configuration: machine, nowMs: nowMs)
             for timer in timers { step.fire(timer) }
-            try await state.commit(try step.commit())
+            do {
+                // Guarded, as the processor's commits: a step applied meanwhile elsewhere means fire again next tick.
+                try await state.commit(try step.commit(), ifStateIs: stored?.state)
+            } catch let conflict as BillingStateConflict {
+                logger.notice("Subscription changed while its timers fired; firing them next tick", metadata: ["error": "\(conflict)"])
+                continue
+            }
+            fired += timers.count
             if !step.actions.isEmpty { actionsSignal?.poke() }
             logger.debug("Timers fired", metadata: ["stripe.subscription.id": "\(subscriptionID)", "timers": "\(timers.map(\.id))"])
         }
-        return due.count
+        return fired
     }
 }

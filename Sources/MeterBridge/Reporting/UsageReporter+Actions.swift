@@ -76,7 +76,9 @@ extension UsageReporter {
             guard !outstanding else { continue }
             var step = try SubscriptionStep(subscriptionID: flush.subscriptionID, stored: record, configuration: configuration.machine, nowMs: nowMs)
             step.confirmFinalFlush(itemID: flush.itemID, periodStart: flush.periodStart)
-            try await state.commit(try step.commit())
+            // Guarded: an event applied meanwhile (here or on another instance) fails this round, whose actions then
+            // stay pending, and the next round confirms on top of the new state.
+            try await state.commit(try step.commit(), ifStateIs: record.state)
         }
     }
 }

@@ -17,12 +17,18 @@ public struct UsageReporter: Service {
         /// Unreported usage records planned per round.
         public var batchSize = 100_000
         public var machine = BillingMachineConfiguration()
+        /// On a shared store: how long the `reporter` lease lasts without renewal (a crashed instance's round is taken
+        /// over after it).
+        public var leaseDuration: Duration = .seconds(30)
 
         public init() {}
     }
 
     let ledger: any UsageReportStore
     let state: any BillingStateStore
+    /// Set on a store several instances share: one instance at a time runs a round (the `reporter` lease), so their
+    /// rate limiters never add up to more than the account's, and no two plan the same usage.
+    let leases: (any WorkLeasing)?
     /// nil when no Stripe API key is configured: usage is kept, nothing is sent.
     let client: (any StripeUsageClient)?
     let catalogue: [String: MetricDefinition]
@@ -34,12 +40,13 @@ public struct UsageReporter: Service {
     let logger: Logger
 
     public init(
-        ledger: any UsageReportStore, state: any BillingStateStore, client: (any StripeUsageClient)?, catalogue: [String: MetricDefinition],
-        clock: any UnixClock, signal: WorkSignal, status: ReporterStatus, configuration: Configuration = Configuration(),
-        metrics: MeterBridgeMetrics, logger: Logger
+        ledger: any UsageReportStore, state: any BillingStateStore, leases: (any WorkLeasing)? = nil, client: (any StripeUsageClient)?,
+        catalogue: [String: MetricDefinition], clock: any UnixClock, signal: WorkSignal, status: ReporterStatus,
+        configuration: Configuration = Configuration(), metrics: MeterBridgeMetrics, logger: Logger
     ) {
         self.ledger = ledger
         self.state = state
+        self.leases = leases
         self.client = client
         self.catalogue = catalogue
         self.clock = clock
@@ -62,7 +69,7 @@ public struct UsageReporter: Service {
             do {
                 // Boundary flushes arrive as outbox actions between regular flushes; both end in the same round.
                 let regular = ContinuousClock.now >= nextRegularFlush
-                try await flushNow(onlyActions: !regular)
+                try await flushNow(onlyActions: !regular, waitForTurn: false)
                 if regular { nextRegularFlush = ContinuousClock.now + configuration.interval }
             } catch {
                 logger.error("Usage flush failed", metadata: ["error": "\(error)"])
@@ -70,17 +77,49 @@ public struct UsageReporter: Service {
             await signal.wait(timeout: min(configuration.interval, .seconds(1)))
         }
         // A last flush on the way out, so usage recorded just before a deploy is not left waiting.
-        _ = try? await flushNow(onlyActions: false)
+        _ = try? await flushNow(onlyActions: false, waitForTurn: false)
         logger.info("Usage reporter stopped")
     }
 
     /// Carries out pending outbox actions, plans pending usage into reports and sends every due report.
     ///
-    /// - Parameter onlyActions: between regular flushes, plan only the usage of customers an action named
-    ///   (a boundary flush), so the number of calls per item stays one per interval.
+    /// - Parameters:
+    ///   - onlyActions: between regular flushes, plan only the usage of customers an action named (a boundary flush),
+    ///     so the number of calls per item stays one per interval.
+    ///   - waitForTurn: on a shared store, wait while another instance runs a round (an operator's flush), rather than
+    ///     leave the round to it (the background loop).
     @discardableResult
-    public func flushNow(onlyActions: Bool = false, subscriptionID: String? = nil) async throws -> FlushSummary {
+    public func flushNow(onlyActions: Bool = false, subscriptionID: String? = nil, waitForTurn: Bool = true) async throws -> FlushSummary {
         guard client != nil else { return FlushSummary() }
+        guard let leases else { return try await round(onlyActions: onlyActions, subscriptionID: subscriptionID) }
+        let duration = configuration.leaseDuration.milliseconds
+        let deadline = ContinuousClock.now + configuration.leaseDuration
+        while try await leases.acquireLeases([WorkLease.reporter], nowMs: clock.nowMilliseconds(), durationMs: duration).isEmpty {
+            guard waitForTurn, ContinuousClock.now < deadline else { return FlushSummary() }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        // A long round (a backlog at the rate limit) keeps its lease; a crashed instance's lapses and another goes on.
+        let clock = self.clock
+        let renewal = Task {
+            while !Task.isCancelled {
+                try await Task.sleep(for: configuration.leaseDuration / 3)
+                _ = try await leases.acquireLeases([WorkLease.reporter], nowMs: clock.nowMilliseconds(), durationMs: duration)
+            }
+        }
+        defer { renewal.cancel() }
+        do {
+            let summary = try await round(onlyActions: onlyActions, subscriptionID: subscriptionID)
+            renewal.cancel()
+            try await leases.releaseLeases([WorkLease.reporter])
+            return summary
+        } catch {
+            renewal.cancel()
+            try? await leases.releaseLeases([WorkLease.reporter])
+            throw error
+        }
+    }
+
+    private func round(onlyActions: Bool, subscriptionID: String?) async throws -> FlushSummary {
         let started = ContinuousClock.now
         var summary = FlushSummary()
         let actions = try await takeActions()
