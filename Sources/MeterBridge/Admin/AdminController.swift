@@ -24,8 +24,12 @@ struct AdminController: Sendable {
                                 message: "Reporting is paused: no Stripe API key is configured (STRIPE_API_KEY); usage is kept").response
             }
             if options.retryDead { _ = try await reporter.ledger.retryDeadReports(at: reporter.clock.nowMilliseconds()) }
-            let summary = try await reporter.flushNow(subscriptionID: options.subscription)
-            return JSONText.encode(summary, status: .ok)
+            do {
+                let summary = try await reporter.flushNow(subscriptionID: options.subscription)
+                return JSONText.encode(summary, status: .ok)
+            } catch let busy as ReportingRoundBusy {
+                return APIError(status: .serviceUnavailable, type: "api_error", code: "reporting_round_busy", message: busy.description).response
+            }
         }
     }
 }

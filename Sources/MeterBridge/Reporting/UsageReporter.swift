@@ -95,7 +95,8 @@ public struct UsageReporter: Service {
         let duration = configuration.leaseDuration.milliseconds
         let deadline = ContinuousClock.now + configuration.leaseDuration
         while try await leases.acquireLeases([WorkLease.reporter], nowMs: clock.nowMilliseconds(), durationMs: duration).isEmpty {
-            guard waitForTurn, ContinuousClock.now < deadline else { return FlushSummary() }
+            guard waitForTurn else { return FlushSummary() }
+            guard ContinuousClock.now < deadline else { throw ReportingRoundBusy() }
             try await Task.sleep(for: .milliseconds(200))
         }
         // A long round (a backlog at the rate limit) keeps its lease; a crashed instance's lapses and another goes on.
@@ -139,6 +140,11 @@ public struct UsageReporter: Service {
         metrics.recordFlushDuration(ContinuousClock.now - started)
         return summary
     }
+}
+
+/// Another instance kept the `reporter` lease for a whole lease duration: an operator's flush gave up waiting.
+public struct ReportingRoundBusy: Error, CustomStringConvertible {
+    public var description: String { "Another instance has been running a reporting round for the whole wait; try again shortly" }
 }
 
 /// What one flush did, for `POST /v1/flush` and `meterbridge flush`.
