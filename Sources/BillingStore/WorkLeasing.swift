@@ -31,3 +31,7 @@ public protocol ClosableStore: Sendable {
 extension SQLiteDatabase: ClosableStore {
     public var location: String { path }
 }
+
+extension SQLiteReadOnlyDatabase: ClosableStore {
+    public var location: String { path }
+}

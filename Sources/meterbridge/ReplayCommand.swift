@@ -82,7 +82,6 @@ struct ReplayCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try global.loadConfiguration()
         let logger = global.makeLogger()
-        let path = try StoreOpener.sqlitePath(configuration, command: "replay")
         var options = ReplayOptions()
         options.eventIDs = event
         options.types = type
@@ -95,7 +94,7 @@ struct ReplayCommand: AsyncParsableCommand {
         let replayer = Replayer(configuration: configuration, logger: logger)
         let bar = ProgressBar(label: rebuild ? "rebuild" : "replay", enabled: !json && isatty(STDERR_FILENO) == 1)
         if dryRun {
-            let database = try await SQLiteReadOnlyDatabase.open(path: path, logger: logger)
+            let database = try await StoreOpener.openForReading(configuration, logger: logger)
             let result: Replayer.DryRunResult
             do {
                 result = try await replayer.dryRun(options, reader: database, progress: bar.update)
@@ -110,8 +109,8 @@ struct ReplayCommand: AsyncParsableCommand {
             return
         }
         // Held until the rebuild has committed; the kernel releases it however the process ends.
-        let lock = rebuild ? try StoreLock.forRebuild(databasePath: path) : nil
-        let database = try await SQLiteDatabase.open(path: path, logger: logger)
+        let lock = rebuild ? try StoreLock.forRebuild(databasePath: try StoreOpener.sqlitePath(configuration, command: "replay --rebuild")) : nil
+        let database = try await StoreOpener.openForReplay(configuration, logger: logger)
         let summary: ReplaySummary
         do {
             summary = try await replayer.run(options, store: database, progress: bar.update)

@@ -14,7 +14,7 @@ import Logging
 /// the rebuild decides are recorded as already done, so the reporter has nothing new to carry out — except actions an
 /// identical copy of which was still waiting before the rebuild, which keep waiting.
 extension Replayer {
-    func rebuild(store: any ReplayStore, progress: @escaping @Sendable (ReplayProgress) -> Void) async throws -> ReplaySummary {
+    func rebuild(store: any ReplayStore & DerivedStateRebuilding, progress: @escaping @Sendable (ReplayProgress) -> Void) async throws -> ReplaySummary {
         let nowMs = clock.nowMilliseconds()
         let unsent = try await store.customersWithUnsentUsageReports()
         let total = try await store.counts().values.reduce(0, +)

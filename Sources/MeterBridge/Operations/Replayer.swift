@@ -3,8 +3,17 @@ import BillingStore
 import Foundation
 import Logging
 
-/// Everything a writing replay needs from the store.
-public typealias ReplayStore = StoredEventReader & InboxStore & BillingStateStore & EventImporting & DerivedStateRebuilding
+/// Everything a writing replay needs from the store; `--rebuild` needs `DerivedStateRebuilding` too (SQLite).
+public typealias ReplayStore = StoredEventReader & InboxStore & BillingStateStore & EventImporting
+
+/// `replay --rebuild` on a store that cannot replace all derived state in one transaction of its own.
+public struct RebuildUnsupported: Error, CustomStringConvertible {
+    public init() {}
+
+    public var description: String {
+        "--rebuild works on the SQLite store (with serve stopped); on PostgreSQL, replay the events that need it without --rebuild"
+    }
+}
 
 /// `meterbridge replay`: re-runs stored events through the state machine (SPEC.md §4).
 ///
@@ -46,9 +55,10 @@ public struct Replayer: Sendable {
         let started = ContinuousClock.now
         var summary: ReplaySummary
         if options.rebuild {
+            guard let rebuilding = store as? any ReplayStore & DerivedStateRebuilding else { throw RebuildUnsupported() }
             var imported = ReplaySummary(mode: "rebuild")
             if let file = options.file { try await importFile(file, into: store, summary: &imported) }
-            summary = try await rebuild(store: store, progress: progress)
+            summary = try await rebuild(store: rebuilding, progress: progress)
             (summary.imported, summary.repaired, summary.skipped) = (imported.imported, imported.repaired, imported.skipped)
         } else {
             summary = try await replaySelected(options, store: store, progress: progress)
