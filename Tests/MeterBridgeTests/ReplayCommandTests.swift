@@ -32,17 +32,7 @@ struct ReplayCommandTests {
         #expect(refused.errors.contains("meterbridge serve is running on \(directory.databasePath) (pid \(server.pid))"), "\(refused.errors)")
 
         // Beside serve: a dry run of the file Stripe would export, then the import itself.
-        let export = "\(directory.path)/events.json"
-        let customer = TestEvent.json(id: "evt_missed_customer", type: "customer.created", object: #"{"id":"cus_story","object":"customer"}"#)
-        try Data(ReplaySupport.listObject([story.created, customer])).write(to: URL(fileURLWithPath: export))
-        let dryRun = try CommandRun.run(binary, ["replay", "--dry-run", "--file", export] + database)
-        #expect(dryRun.status == 0, "\(dryRun.errors)")
-        #expect(dryRun.output.contains("evt_missed_customer  customer.created"), "\(dryRun.output)")
-        #expect(dryRun.output.contains("dry run, nothing written: events read 1, applied 0, ignored 1, failed 0, imported 1, repaired 0, skipped (already stored) 1"), "\(dryRun.output)")
-        let imported = try CommandRun.run(binary, ["replay", "--file", export, "--json"] + database)
-        #expect(imported.status == 0, "\(imported.errors)")
-        let summary = try JSONDecoder().decode(ReplaySummary.self, from: Data(imported.output.utf8))
-        #expect(summary.imported == 1 && summary.skipped == 1 && summary.ignored == 1)
+        try Self.dryRunThenImportAnExport(binary: binary, database: database, directory: directory, story: story)
 
         let bad = "\(directory.path)/bad.jsonl"
         try Data(ReplaySupport.jsonLines([story.created, Array("{\"id\": \"evt_x\",".utf8)])).write(to: URL(fileURLWithPath: bad))
@@ -61,6 +51,22 @@ struct ReplayCommandTests {
         #expect(rebuilt.output.contains("nothing was sent to Stripe"))
         let help = try CommandRun.run(binary, ["replay", "--help"])
         #expect(help.output.split(whereSeparator: \.isWhitespace).joined(separator: " ").contains("carry no Stripe signature"))
+    }
+
+    /// An export with the stored `created` event and a missed `customer.created`: the dry run shows the new one and
+    /// writes nothing, the import stores it and skips the other.
+    static func dryRunThenImportAnExport(binary: String, database: [String], directory: TemporaryDirectory, story: BillingStory) throws {
+        let export = "\(directory.path)/events.json"
+        let customer = TestEvent.json(id: "evt_missed_customer", type: "customer.created", object: #"{"id":"cus_story","object":"customer"}"#)
+        try Data(ReplaySupport.listObject([story.created, customer])).write(to: URL(fileURLWithPath: export))
+        let dryRun = try CommandRun.run(binary, ["replay", "--dry-run", "--file", export] + database)
+        #expect(dryRun.status == 0, "\(dryRun.errors)")
+        #expect(dryRun.output.contains("evt_missed_customer  customer.created"), "\(dryRun.output)")
+        #expect(dryRun.output.contains("dry run, nothing written: events read 1, applied 0, ignored 1, failed 0, imported 1, repaired 0, skipped (already stored) 1"), "\(dryRun.output)")
+        let imported = try CommandRun.run(binary, ["replay", "--file", export, "--json"] + database)
+        #expect(imported.status == 0, "\(imported.errors)")
+        let summary = try JSONDecoder().decode(ReplaySummary.self, from: Data(imported.output.utf8))
+        #expect(summary.imported == 1 && summary.skipped == 1 && summary.ignored == 1)
     }
 }
 
@@ -90,17 +96,7 @@ struct PostgresReplayCommandTests {
             #expect(refused.status != 0)
             #expect(refused.errors.contains("--rebuild works on the SQLite store"), "\(refused.errors)")
 
-            let export = "\(directory.path)/events.json"
-            let customer = TestEvent.json(id: "evt_missed_customer", type: "customer.created", object: #"{"id":"cus_story","object":"customer"}"#)
-            try Data(ReplaySupport.listObject([story.created, customer])).write(to: URL(fileURLWithPath: export))
-            let dryRun = try CommandRun.run(binary, ["replay", "--dry-run", "--file", export] + database)
-            #expect(dryRun.status == 0, "\(dryRun.errors)")
-            #expect(dryRun.output.contains("evt_missed_customer  customer.created"), "\(dryRun.output)")
-            #expect(dryRun.output.contains("dry run, nothing written: events read 1, applied 0, ignored 1, failed 0, imported 1, repaired 0, skipped (already stored) 1"), "\(dryRun.output)")
-            let imported = try CommandRun.run(binary, ["replay", "--file", export, "--json"] + database)
-            #expect(imported.status == 0, "\(imported.errors)")
-            let summary = try JSONDecoder().decode(ReplaySummary.self, from: Data(imported.output.utf8))
-            #expect(summary.imported == 1 && summary.skipped == 1 && summary.ignored == 1)
+            try ReplayCommandTests.dryRunThenImportAnExport(binary: binary, database: database, directory: directory, story: story)
 
             // Everything again, processed events included: the state machine recognises what it has seen.
             let again = try CommandRun.run(binary, ["replay", "--status", "all", "--json"] + database)
