@@ -52,6 +52,9 @@ struct FaultInjectionTests {
                 _ = try await client.post(F.usageRecords("si_sum"), [("quantity", "9")], idempotencyKey: "slow-1", timeout: .milliseconds(200))
             }
             #expect(stripe.billedUsage(item: "si_sum") == 0)
+            // Released only once the request holds its fault: on a loaded machine it may reach the double after the
+            // client's 200 ms, and a release before it arrives would not reach it.
+            try await stripe.waitUntilFaultsConsumed(on: .createUsageRecord)
             stripe.releaseSlowRequests()
             // Stripe finishes what it started even though the client gave up.
             try await stripe.waitForRequests(count: 1, to: .createUsageRecord)
