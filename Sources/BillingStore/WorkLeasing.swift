@@ -13,6 +13,23 @@ public protocol WorkLeasing: Sendable {
     func releaseLeases(_ names: [String]) async throws
 }
 
+extension WorkLeasing {
+    /// Takes what it can of `names`, runs `body` with the names held, and gives them up again, also when `body` throws.
+    public func withLeases<T>(
+        _ names: [String], nowMs: Int64, durationMs: Int64, _ body: (Set<String>) async throws -> T
+    ) async throws -> T {
+        let held = try await acquireLeases(names, nowMs: nowMs, durationMs: durationMs)
+        do {
+            let result = try await body(held)
+            try await releaseLeases(Array(held))
+            return result
+        } catch {
+            try? await releaseLeases(Array(held))
+            throw error
+        }
+    }
+}
+
 /// Names of the work that instances lease.
 public enum WorkLease {
     /// The events and timers of one subscription, applied in order by one instance at a time.

@@ -82,37 +82,40 @@ public final class PostgreSQLDatabase: Sendable {
     /// (its error is rethrown as is, so callers see `BillingStateConflict`, `UsageLedgerError` and the like).
     func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
-            try await connection.query("BEGIN", logger: logger)
-            do {
-                let result = try await body(connection)
-                try await connection.query("COMMIT", logger: logger)
-                return result
-            } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
-                throw error
-            }
+            try await connection.inTransaction(logger: logger) { try await body(connection) }
         }
     }
 
-    /// The rows of `query`, each decoded by `row`.
-    func rows<T>(_ query: PostgresQuery, _ row: (PostgresRow) throws -> T) async throws -> [T] {
-        var result: [T] = []
-        for try await each in try await client.query(query, logger: logger) { result.append(try row(each)) }
-        return result
+    /// The rows of `query` on a pooled connection, each decoded by `row`.
+    func rows<T: Sendable>(_ query: PostgresQuery, _ row: (PostgresRow) throws -> T) async throws -> [T] {
+        try await client.withConnection { try await $0.rows(query, logger: logger, row) }
     }
 
     /// Runs a statement for its effect; returns how many rows it returned (statements here say `RETURNING 1` to count).
     @discardableResult
     func run(_ query: PostgresQuery) async throws -> Int {
-        var count = 0
-        for try await _ in try await client.query(query, logger: logger) { count += 1 }
-        return count
+        try await client.withConnection { try await $0.run(query, logger: logger) }
     }
 }
 
 extension PostgresConnection {
+    /// Runs `body` between BEGIN and COMMIT on this connection; ROLLBACK and the body's own error when it throws.
+    func inTransaction<T>(isolation: isolated (any Actor)? = #isolation, logger: Logger, _ body: () async throws -> T) async throws -> T {
+        try await query("BEGIN", logger: logger)
+        do {
+            let result = try await body()
+            try await query("COMMIT", logger: logger)
+            return result
+        } catch {
+            _ = try? await query("ROLLBACK", logger: logger)
+            throw error
+        }
+    }
+
     /// The rows of `query` on this connection (inside a transaction), each decoded by `row`.
-    func rows<T>(_ query: PostgresQuery, logger: Logger, _ row: (PostgresRow) throws -> T) async throws -> [T] {
+    func rows<T>(
+        isolation: isolated (any Actor)? = #isolation, _ query: PostgresQuery, logger: Logger, _ row: (PostgresRow) throws -> T
+    ) async throws -> [T] {
         var result: [T] = []
         for try await each in try await self.query(query, logger: logger) { result.append(try row(each)) }
         return result

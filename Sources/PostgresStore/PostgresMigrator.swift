@@ -27,9 +27,8 @@ enum PostgresMigrator {
     /// Applies the migrations not applied yet, all in one transaction (PostgreSQL's DDL is transactional, so a failed
     /// migration leaves the schema as it was).
     static func migrate(_ connection: PostgresConnection, logger: Logger) async throws -> [String] {
-        var applied: [String] = []
-        try await connection.query("BEGIN", logger: logger)
-        do {
+        try await connection.inTransaction(logger: logger) {
+            var applied: [String] = []
             try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
             try await connection.query(
                 """
@@ -54,11 +53,7 @@ enum PostgresMigrator {
                 logger.info("Store migrated", metadata: ["store.migration": "\(migration.version) \(migration.name)"])
                 applied.append("\(migration.version) \(migration.name)")
             }
-            try await connection.query("COMMIT", logger: logger)
             return applied
-        } catch {
-            _ = try? await connection.query("ROLLBACK", logger: logger)
-            throw error
         }
     }
 

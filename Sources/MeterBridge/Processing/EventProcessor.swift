@@ -90,20 +90,16 @@ public struct EventProcessor: Service {
             return batch.count
         }
         let names = order.map(WorkLease.subscription)
-        let held = try await leases.acquireLeases(names, nowMs: nowMs, durationMs: configuration.leaseDuration.milliseconds)
-        do {
-            order = order.filter { held.contains(WorkLease.subscription($0)) }
+        let taken = try await leases.withLeases(names, nowMs: nowMs, durationMs: configuration.leaseDuration.milliseconds) { held in
+            let mine = order.filter { held.contains(WorkLease.subscription($0)) }
             // Read again under the leases: the instance that held one of them before may have applied some of these events.
-            let ids = order.flatMap { bySubscription[$0]?.map(\.id) ?? [] }
+            let ids = mine.flatMap { bySubscription[$0]?.map(\.id) ?? [] }
             let waiting = Set(try await inbox.events(EventQuery(ids: ids, statuses: [.pending, .failed])).map(\.id))
-            try await process(order, bySubscription.mapValues { $0.filter { waiting.contains($0.id) } }, nowMs: nowMs)
-        } catch {
-            try? await leases.releaseLeases(Array(held))
-            throw error
+            try await process(mine, bySubscription.mapValues { $0.filter { waiting.contains($0.id) } }, nowMs: nowMs)
+            return mine.count
         }
-        try await leases.releaseLeases(Array(held))
         // Nothing taken when other instances hold every subscription of the batch: wait rather than spin.
-        return held.isEmpty && unrouted.isEmpty ? 0 : batch.count
+        return taken == 0 && unrouted.isEmpty ? 0 : batch.count
     }
 
     // Different subscriptions are independent; each one's events stay in order within its own step.

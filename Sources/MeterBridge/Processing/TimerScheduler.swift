@@ -51,14 +51,9 @@ public struct TimerScheduler: Service {
         var bySubscription: [String: [TimerRecord]] = [:]
         for timer in due { bySubscription[timer.subscriptionID, default: []].append(timer) }
         guard let leases else { return try await fire(bySubscription, nowMs: nowMs) }
-        let held = try await leases.acquireLeases(bySubscription.keys.map(WorkLease.subscription), nowMs: nowMs, durationMs: leaseDuration.milliseconds)
-        do {
-            let fired = try await fire(bySubscription.filter { held.contains(WorkLease.subscription($0.key)) }, nowMs: nowMs)
-            try await leases.releaseLeases(Array(held))
-            return fired
-        } catch {
-            try? await leases.releaseLeases(Array(held))
-            throw error
+        let names = bySubscription.keys.map(WorkLease.subscription)
+        return try await leases.withLeases(names, nowMs: nowMs, durationMs: leaseDuration.milliseconds) { held in
+            try await fire(bySubscription.filter { held.contains(WorkLease.subscription($0.key)) }, nowMs: nowMs)
         }
     }
 
