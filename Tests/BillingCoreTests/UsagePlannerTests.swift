@@ -63,6 +63,22 @@ struct UsagePlannerTests {
         #expect(plan.reports.first?.timestamp == Self.start + 20)
     }
 
+    @Test func meterUsageOfAProductNoSubscriptionHasYetWaitsOutTheGrace() throws {
+        let now = Self.start + 3600
+        let pending = [Self.usage("old", 4, at: now - 400), Self.usage("young", 6, at: now - 100)]
+        // Nothing known of the customer: only usage older than the grace goes out, by customer, to the meter.
+        let waiting = UsagePlanner.plan(pending, route: Self.sumRoute, subscriptions: [], now: now, subscriptionGrace: 300)
+        #expect(waiting.reports.map(\.recordIDs) == [["old"]])
+        #expect(waiting.reports.first?.channel == .meterEvent(eventName: "api_requests"))
+        #expect(waiting.held == ["young"])
+        // Once the subscription is known, all of it goes to its item, young or not.
+        let state = try Self.state(price: .legacy("price_legacy", product: "prod_api"))
+        let arrived = UsagePlanner.plan(pending, route: Self.sumRoute, subscriptions: [state], now: now, subscriptionGrace: 300)
+        #expect(arrived.held.isEmpty)
+        #expect(arrived.reports.map(\.channel) == [.usageRecord(subscriptionID: "sub_1", itemID: "si_sub_1", action: .increment)])
+        #expect(arrived.reports.first?.quantity == 10)
+    }
+
     @Test func withoutASubscriptionMeterMetricsStillReportAndLegacyOnlyMetricsWait() {
         let now = Self.start
         let pending = [Self.usage("a", 4, at: now - 100), Self.usage("b", 6, at: now - 50)]

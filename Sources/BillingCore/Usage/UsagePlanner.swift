@@ -11,12 +11,20 @@ public enum UsagePlanner {
     public struct Plan: Sendable, Hashable {
         public var reports: [PlannedReport] = []
         /// Records that cannot be reported yet: legacy usage with no subscription (or between a boundary and the
-        /// renewal that opens the next period), usage timestamped in the future.
+        /// renewal that opens the next period), meter usage younger than the subscription grace with no subscription
+        /// item, usage timestamped in the future.
         public var held: [String] = []
     }
 
     /// Plans the pending usage of one customer and one metric.
-    public static func plan(_ pending: [PendingUsage], route: MetricRoute, subscriptions: [SubscriptionState], now: Int64) -> Plan {
+    ///
+    /// - Parameter subscriptionGrace: seconds that usage with no subscription item for its metric waits before it is
+    ///   sent as customer-level meter events. A product often sends a new customer's first usage before Stripe's
+    ///   `customer.subscription.created` has arrived and been processed; sent at once, that usage would bypass the
+    ///   item (and never bill if the item is on a legacy price). Meter events may be 35 days old, so waiting is free.
+    public static func plan(
+        _ pending: [PendingUsage], route: MetricRoute, subscriptions: [SubscriptionState], now: Int64, subscriptionGrace: Int64 = 0
+    ) -> Plan {
         var plan = Plan()
         let target: UsageTarget?
         switch UsageTarget.find(for: route, in: subscriptions, now: now) {
@@ -28,13 +36,16 @@ public enum UsagePlanner {
         case .none:
             target = nil
         }
+        // The grace only covers a product no known subscription has ever had: a subscription or item still on its way.
+        // Usage after an item was removed or its subscription ended goes out at once, as before.
+        let grace = subscriptions.contains { $0.items.contains { $0.productID == route.productID } } ? 0 : subscriptionGrace
         var groups: [GroupKey: [PendingUsage]] = [:]
         for usage in pending {
             guard usage.timestamp <= now else {
                 plan.held.append(usage.id)
                 continue
             }
-            guard let key = group(for: usage, target: target, route: route, now: now) else {
+            guard let key = group(for: usage, target: target, route: route, now: now, subscriptionGrace: grace) else {
                 plan.held.append(usage.id)
                 continue
             }
@@ -50,10 +61,11 @@ public enum UsagePlanner {
     }
 
     /// Where one record goes: its target period (or none), and whether it must be carried; nil to hold it.
-    static func group(for usage: PendingUsage, target: UsageTarget?, route: MetricRoute, now: Int64) -> GroupKey? {
+    static func group(for usage: PendingUsage, target: UsageTarget?, route: MetricRoute, now: Int64, subscriptionGrace: Int64) -> GroupKey? {
         guard let target else {
-            // No subscription item carries the metric: meters need no subscription, usage records do.
-            guard route.meterEventName != nil else { return nil }
+            // No subscription item carries the metric: meters need no subscription, usage records do. Young usage
+            // waits for a subscription that may still be on its way.
+            guard route.meterEventName != nil, usage.timestamp <= now - subscriptionGrace else { return nil }
             let fresh = usage.timestamp >= now - meterWindow
             return GroupKey(periodStart: nil, carried: !fresh)
         }

@@ -59,6 +59,7 @@ public struct MeterBridgeRuntime: Sendable {
         scheduler = TimerScheduler(state: store, leases: leases, clock: clock, machine: machine, actionsSignal: reportSignal, logger: logger)
         var reporting = UsageReporter.Configuration()
         reporting.interval = .seconds(configuration.flush.interval)
+        reporting.subscriptionGrace = configuration.flush.subscriptionGrace
         reporting.machine = machine
         reporter = UsageReporter(
             ledger: store, state: store, leases: leases, client: client, catalogue: configuration.metrics, clock: clock, signal: reportSignal,

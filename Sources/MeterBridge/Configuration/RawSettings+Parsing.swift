@@ -53,6 +53,7 @@ extension RawSettings {
         config.stripe.rateLimit = Int(try integer("stripe.rate_limit", in: 1...10_000) ?? Int64(config.stripe.rateLimit))
         config.flush.interval = try integer("flush.interval", in: 1...86_400) ?? config.flush.interval
         config.flush.boundaryLead = try integer("flush.boundary_lead", in: 0...86_400) ?? config.flush.boundaryLead
+        config.flush.subscriptionGrace = try integer("flush.subscription_grace", in: 0...86_400) ?? config.flush.subscriptionGrace
         config.migration.shadowMeter = try boolean("migration.shadow_meter") ?? config.migration.shadowMeter
         config.migration.midcycleRereport = try boolean("migration.midcycle_rereport") ?? config.migration.midcycleRereport
         if let metrics { config.metrics = try catalogue(metrics.value, metrics.source) }

@@ -37,7 +37,9 @@ extension UsageReporter {
             if states[key.customer] == nil {
                 states[key.customer] = try await state.subscriptions(customerID: key.customer).map(SubscriptionStateCodec.decode)
             }
-            let plan = UsagePlanner.plan(groups[key] ?? [], route: route, subscriptions: states[key.customer] ?? [], now: now)
+            let plan = UsagePlanner.plan(
+                groups[key] ?? [], route: route, subscriptions: states[key.customer] ?? [], now: now, subscriptionGrace: configuration.subscriptionGrace
+            )
             planned += plan.reports
         }
         guard !planned.isEmpty else { return 0 }
