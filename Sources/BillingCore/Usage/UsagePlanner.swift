@@ -11,15 +11,15 @@ public enum UsagePlanner {
     public struct Plan: Sendable, Hashable {
         public var reports: [PlannedReport] = []
         /// Records that cannot be reported yet: legacy usage with no subscription (or between a boundary and the
-        /// renewal that opens the next period), meter usage younger than the subscription grace with no subscription
-        /// item, usage timestamped in the future.
+        /// renewal that opens the next period), meter usage of a product no known subscription has, younger than the
+        /// subscription grace; usage timestamped in the future.
         public var held: [String] = []
     }
 
     /// Plans the pending usage of one customer and one metric.
     ///
-    /// - Parameter subscriptionGrace: seconds that usage with no subscription item for its metric waits before it is
-    ///   sent as customer-level meter events. A product often sends a new customer's first usage before Stripe's
+    /// - Parameter subscriptionGrace: seconds that usage of a product none of the customer's known subscriptions has
+    ///   ever had waits before it is sent as customer-level meter events. A product often sends a new customer's first usage before Stripe's
     ///   `customer.subscription.created` has arrived and been processed; sent at once, that usage would bypass the
     ///   item (and never bill if the item is on a legacy price). Meter events may be 35 days old, so waiting is free.
     public static func plan(

@@ -62,9 +62,9 @@ public struct MeterBridgeConfiguration: Sendable, Equatable {
         public var interval: Int64 = 60
         /// `flush.boundary_lead` / `MB_BOUNDARY_LEAD`: seconds before a known boundary for the pre-boundary flush (300).
         public var boundaryLead: Int64 = 300
-        /// `flush.subscription_grace` / `MB_SUBSCRIPTION_GRACE`: seconds that meter-metric usage of a customer with no
-        /// subscription item for it waits for one (whose webhook may still be on its way) before it is sent as
-        /// customer-level meter events (300).
+        /// `flush.subscription_grace` / `MB_SUBSCRIPTION_GRACE`: seconds that meter-metric usage of a product none of
+        /// the customer's known subscriptions has waits for one (whose webhook may still be on its way) before it is
+        /// sent as customer-level meter events (300).
         public var subscriptionGrace: Int64 = 300
 
         public init() {}

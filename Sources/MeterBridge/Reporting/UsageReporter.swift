@@ -14,8 +14,8 @@ public struct UsageReporter: Service {
         public var interval: Duration = .seconds(60)
         /// Reports sent at once; the client still keeps to the rate limit and one call per customer and meter.
         public var concurrency = 16
-        /// Seconds that meter usage with no subscription item waits for one before going out by customer
-        /// (`flush.subscription_grace`).
+        /// Seconds that meter usage of a product no known subscription of the customer has waits for one before
+        /// going out by customer (`flush.subscription_grace`).
         public var subscriptionGrace: Int64 = 300
         /// Unreported usage records planned per round.
         public var batchSize = 100_000
