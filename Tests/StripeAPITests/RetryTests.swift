@@ -129,7 +129,7 @@ struct RetryTests {
         let observer = RecordingObserver { error in
             // The timed-out request is still held by the double: let it finish now, so the retry meets
             // its saved result (or its in-flight key, 409, and tries again).
-            if error.code == .timeout { release.stripe?.releaseSlowRequests() }
+            if error.code == .timeout { release.releaseOnceHeld(on: .createUsageRecord) }
         }
         try await F.run(
             configure: {
@@ -156,7 +156,7 @@ struct RetryTests {
     @Test func aSlowMeterEventBeyondTheTimeoutIsRetriedWithTheSameIdentifierAndCountedOnce() async throws {
         let release = ReleaseBox()
         let observer = RecordingObserver { error in
-            if error.code == .timeout { release.stripe?.releaseSlowRequests() }
+            if error.code == .timeout { release.releaseOnceHeld(on: .createMeterEvent) }
         }
         try await F.run(
             configure: {
@@ -224,5 +224,16 @@ final class ReleaseBox: Sendable {
     var stripe: StripeAPIDouble? {
         get { value.withLock { $0 } }
         set { value.withLock { $0 = newValue } }
+    }
+
+    /// Releases the slow request once it holds its fault. On a loaded machine the request may reach the double after
+    /// the client's timeout, and a release before it arrives would not reach it: it would hold its key for the whole
+    /// fault, and every retry would meet `idempotency_key_in_use`.
+    func releaseOnceHeld(on endpoint: StripeEndpoint) {
+        guard let stripe else { return }
+        Task {
+            try? await stripe.waitUntilFaultsConsumed(on: endpoint)
+            stripe.releaseSlowRequests()
+        }
     }
 }
