@@ -18,7 +18,7 @@ extension SQLiteDatabase: UsageLedgerStore {
                     sum(report_id IS NULL), coalesce(sum(CASE WHEN report_id IS NULL THEN quantity END), 0),
                     sum(carried != 0), coalesce(sum(CASE WHEN carried != 0 THEN quantity END), 0),
                     min(timestamp), max(timestamp)
-                FROM usage_records WHERE customer_id = ?1 GROUP BY metric ORDER BY metric
+                FROM (\(Self.customerRecordsSQL)) GROUP BY metric ORDER BY metric
                 """,
                 [.text(customerID)]
             ) { row in
@@ -30,12 +30,8 @@ extension SQLiteDatabase: UsageLedgerStore {
             }
             return try totals.map { metric in
                 var metric = metric
-                // Index order is (customer, metric, timestamp, rowid): the latest record is the last entry, no sort.
                 metric.latestQuantity = try connection.query(
-                    """
-                    SELECT quantity FROM usage_records INDEXED BY usage_records_customer
-                    WHERE customer_id = ?1 AND metric = ?2 ORDER BY timestamp DESC, rowid DESC LIMIT 1
-                    """,
+                    "SELECT quantity FROM (\(Self.customerRecordsSQL)) WHERE metric = ?2 ORDER BY timestamp DESC, seq DESC LIMIT 1",
                     [.text(customerID), .text(metric.metric)]
                 ) { $0.int64(at: 0) }.first ?? 0
                 return metric
@@ -46,7 +42,7 @@ extension SQLiteDatabase: UsageLedgerStore {
     public func usageRecords(customerID: String) async throws -> [UsageRecord] {
         try await read { connection in
             try connection.query(
-                "SELECT \(Self.usageColumns) FROM usage_records WHERE customer_id = ?1 ORDER BY rowid",
+                "SELECT \(Self.usageColumns) FROM (\(Self.customerRecordsSQL)) ORDER BY seq",
                 [.text(customerID)], row: UsageRecord.init(row:)
             )
         }
@@ -75,6 +71,19 @@ extension SQLiteDatabase: UsageLedgerStore {
 
 extension SQLiteDatabase {
     static let usageColumns = "id, customer_id, metric, quantity, timestamp, received_at, report_id, carried"
+
+    /// Every usage record of customer `?1`, as a subquery with `seq` (the rowid, arrival order) and `usageColumns`.
+    ///
+    /// No index orders the whole ledger by customer (migration 6): the pending records come from the partial index of
+    /// unreported usage, the reported ones through the customer's reports. Every record is in exactly one of the two.
+    static let customerRecordsSQL = """
+        SELECT rowid AS seq, \(usageColumns) FROM usage_records INDEXED BY usage_records_unreported
+        WHERE customer_id = ?1 AND report_id IS NULL
+        UNION ALL
+        SELECT r.rowid, r.id, r.customer_id, r.metric, r.quantity, r.timestamp, r.received_at, r.report_id, r.carried
+        FROM usage_reports p JOIN usage_records r ON r.report_id = p.id
+        WHERE p.customer_id = ?1 AND r.customer_id = ?1
+        """
 
     static let insertUsageSQL = """
         INSERT INTO usage_records (id, customer_id, metric, quantity, timestamp, received_at)

@@ -123,9 +123,9 @@ extension SQLiteDatabase: UsageReportStore {
         try await read { connection in
             try connection.query(
                 """
-                SELECT coalesce(sum(r.quantity), 0) FROM usage_records r JOIN usage_reports p ON p.id = r.report_id
-                WHERE r.customer_id = ?1 AND r.metric = ?2 AND r.timestamp >= ?4 AND r.timestamp < ?5
-                    AND p.channel = 'usage_record' AND p.item_id = ?3 AND p.status = 'sent'
+                SELECT coalesce(sum(r.quantity), 0) FROM usage_reports p JOIN usage_records r ON r.report_id = p.id
+                WHERE p.customer_id = ?1 AND p.metric = ?2 AND p.channel = 'usage_record' AND p.item_id = ?3 AND p.status = 'sent'
+                    AND r.timestamp >= ?4 AND r.timestamp < ?5
                 """,
                 [.text(customerID), .text(metric), .text(itemID), .integer(from), .integer(to)]
             ) { $0.int64(at: 0) }.first ?? 0

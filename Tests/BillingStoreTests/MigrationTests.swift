@@ -28,6 +28,8 @@ struct MigrationTests {
         )
         // Version 5 dropped the inbox indexes that only cost writes on the ingest path.
         #expect(Set(objects).isDisjoint(with: ["events_status_next_attempt", "events_type", "events_received_at", "events_subscription_created"]))
+        // Version 6 dropped the ledger's index by customer: the reporter's partial index and the reports cover its reads.
+        #expect(!objects.contains("usage_records_customer") && objects.contains("usage_records_unreported"))
         let journalMode = try await database.read { connection in
             try connection.query("PRAGMA journal_mode") { $0.string(at: 0) }
         }

@@ -38,6 +38,37 @@ struct UsageReportTests {
         )
     }
 
+    /// A customer's records are its pending ones and those in its reports (no index orders the ledger by customer):
+    /// all of them, in the order they were stored (a batch is stored by customer, metric and time), none of another
+    /// customer's, and back among the pending when a report is abandoned.
+    @Test(arguments: StoreKind.tested)
+    func aCustomersRecordsAreItsPendingAndItsReportedOnesInArrivalOrder(_ kind: StoreKind) async throws {
+        try await withStore(kind) { database in
+            _ = try await database.recordUsage([
+                Self.usage("a1", quantity: 2, timestamp: 1_700_000_100), Self.usage("b1", customer: "cus_2", quantity: 9),
+                Self.usage("a2", quantity: 3, timestamp: 1_700_000_300), Self.usage("a3", quantity: 5, timestamp: 1_700_000_200),
+                Self.usage("b2", customer: "cus_2", quantity: 1),
+            ])
+            let rows = try await database.createReports(
+                [Self.legacy(["a2"], quantity: 3), Self.meter(["b1"], customer: "cus_2", quantity: 9), Self.meter(["a3"], quantity: 5)], at: 1_000
+            )
+            try await database.markReportSent(id: rows[0].id, at: 2_000)
+            #expect(try await database.usageRecords(customerID: "cus_1").map(\.id) == ["a1", "a3", "a2"])
+            #expect(try await database.usageRecords(customerID: "cus_2").map(\.id) == ["b1", "b2"])
+            let totals = try #require(try await database.usage(customerID: "cus_1").first)
+            #expect(totals.records == 3 && totals.recorded == 10 && totals.pendingRecords == 1 && totals.pending == 2)
+            // The latest by timestamp is a reported record (a2 at …300), while a1 is still pending.
+            #expect(totals.latestQuantity == 3 && totals.firstTimestamp == 1_700_000_100 && totals.lastTimestamp == 1_700_000_300)
+            #expect(try await database.legacyReportedTotal(
+                customerID: "cus_1", metric: "api_requests", itemID: "si_1", from: Self.period.start, to: Self.period.end
+            ) == 3)
+            try await database.abandonReport(id: rows[2].id, reason: "test")
+            #expect(try await database.usageRecords(customerID: "cus_1").map(\.id) == ["a1", "a3", "a2"])
+            let after = try #require(try await database.usage(customerID: "cus_1").first)
+            #expect(after.records == 3 && after.pendingRecords == 2 && after.pending == 7)
+        }
+    }
+
     @Test(arguments: StoreKind.tested)
     func createReportsWritesTheRowsAndAssignsTheirRecords(_ kind: StoreKind) async throws {
         try await withStore(kind) { database in
