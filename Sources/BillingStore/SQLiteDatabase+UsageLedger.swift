@@ -72,7 +72,7 @@ extension SQLiteDatabase: UsageLedgerStore {
 extension SQLiteDatabase {
     static let usageColumns = "id, customer_id, metric, quantity, timestamp, received_at, report_id, carried"
 
-    /// Every usage record of customer `?1`, as a subquery with `seq` (the rowid, arrival order) and `usageColumns`.
+    /// Every usage record of customer `?1`, as a subquery with `seq` (the rowid: the order stored) and `usageColumns`.
     ///
     /// No index orders the whole ledger by customer (migration 6): the pending records come from the partial index of
     /// unreported usage, the reported ones through the customer's reports. Every record is in exactly one of the two.
