@@ -1,6 +1,6 @@
 extension Migration {
     /// The schema of the SQLite store, in version order.
-    public static let all: [Migration] = [inbox, billingState, usage, usageReports, leanerInbox, leanerLedger]
+    public static let all: [Migration] = [inbox, billingState, usage, usageReports, leanerInbox, leanerLedger, pendingInArrivalOrder]
 
     /// Version 1: the webhook inbox (SPEC §5 "Inbox") and the heartbeat row used to prove the store can commit.
     static let inbox = Migration(

@@ -49,22 +49,17 @@ extension SQLiteDatabase: UsageLedgerStore {
     }
 
     public func pendingUsageGroups(after: (customerID: String, metric: String)?, limit: Int) async throws -> [PendingUsageGroup] {
-        let cursor = after.map { (customerID: $0.customerID, metric: $0.metric) }
-        return try await read { connection in
-            // The partial index holds pending usage only, in (customer, metric) order and with the quantity: the
-            // groups come straight from it, without touching the table or sorting.
-            let select = """
-                SELECT customer_id, metric, count(*), sum(quantity), min(timestamp), max(timestamp)
-                FROM usage_records INDEXED BY usage_records_unreported WHERE report_id IS NULL
+        try await read { connection in
+            // Pending usage is indexed in arrival order (migration 7): the groups are sorted here, which costs a pass
+            // over the pending records only, never over the reported ones.
+            try connection.query(
                 """
-            let group = "GROUP BY customer_id, metric ORDER BY customer_id, metric"
-            if let cursor {
-                return try connection.query(
-                    "\(select) AND (customer_id, metric) > (?1, ?2) \(group) LIMIT ?3",
-                    [.text(cursor.customerID), .text(cursor.metric), .integer(Int64(limit))], row: PendingUsageGroup.init(row:)
-                )
-            }
-            return try connection.query("\(select) \(group) LIMIT ?1", [.integer(Int64(limit))], row: PendingUsageGroup.init(row:))
+                SELECT customer_id, metric, count(*), sum(quantity), min(timestamp), max(timestamp)
+                FROM usage_records INDEXED BY usage_records_pending WHERE report_id IS NULL AND (customer_id, metric) > (?1, ?2)
+                GROUP BY customer_id, metric ORDER BY customer_id, metric LIMIT ?3
+                """,
+                [.text(after?.customerID ?? ""), .text(after?.metric ?? ""), .integer(Int64(limit))], row: PendingUsageGroup.init(row:)
+            )
         }
     }
 }
@@ -74,11 +69,12 @@ extension SQLiteDatabase {
 
     /// Every usage record of customer `?1`, as a subquery with `seq` (the rowid: the order stored) and `usageColumns`.
     ///
-    /// No index orders the whole ledger by customer (migration 6): the pending records come from the partial index of
-    /// unreported usage, the reported ones through the customer's reports. Every record is in exactly one of the two.
+    /// No index orders the ledger by customer (migrations 6 and 7, so ingest only appends): the pending records come
+    /// from a pass over the pending ones (few: the reporter reports them every flush interval), the reported ones
+    /// through the customer's reports. Every record is in exactly one of the two.
     static let customerRecordsSQL = """
-        SELECT rowid AS seq, \(usageColumns) FROM usage_records INDEXED BY usage_records_unreported
-        WHERE customer_id = ?1 AND report_id IS NULL
+        SELECT rowid AS seq, \(usageColumns) FROM usage_records INDEXED BY usage_records_pending
+        WHERE report_id IS NULL AND customer_id = ?1
         UNION ALL
         SELECT r.rowid, r.id, r.customer_id, r.metric, r.quantity, r.timestamp, r.received_at, r.report_id, r.carried
         FROM usage_reports p JOIN usage_records r ON r.report_id = p.id

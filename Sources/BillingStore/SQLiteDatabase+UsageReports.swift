@@ -4,19 +4,18 @@ import CSQLite
 extension SQLiteDatabase: UsageReportStore {
     public func unreportedUsage(after cursor: PendingUsage?, limit: Int) async throws -> [PendingUsage] {
         try await read { connection in
-            // Keyset paging in the partial index's order, so a large backlog is read page by page without sorting.
+            // Keyset paging along the pending index, which is in rowid order: no sort, however large the backlog.
             try connection.query(
                 """
-                SELECT id, customer_id, metric, quantity, timestamp FROM usage_records
-                WHERE report_id IS NULL AND (customer_id, metric, timestamp, id) > (?2, ?3, ?4, ?5)
-                ORDER BY customer_id, metric, timestamp, id LIMIT ?1
+                SELECT rowid, id, customer_id, metric, quantity, timestamp FROM usage_records INDEXED BY usage_records_pending
+                WHERE report_id IS NULL AND rowid > ?2 ORDER BY rowid LIMIT ?1
                 """,
-                [
-                    .integer(Int64(limit)), .text(cursor?.customerID ?? ""), .text(cursor?.metric ?? ""),
-                    .integer(cursor?.timestamp ?? .min), .text(cursor?.id ?? ""),
-                ]
+                [.integer(Int64(limit)), .integer(cursor?.sequence ?? 0)]
             ) { row in
-                PendingUsage(id: row.string(at: 0), customerID: row.string(at: 1), metric: row.string(at: 2), quantity: row.int64(at: 3), timestamp: row.int64(at: 4))
+                PendingUsage(
+                    sequence: row.int64(at: 0), id: row.string(at: 1), customerID: row.string(at: 2), metric: row.string(at: 3),
+                    quantity: row.int64(at: 4), timestamp: row.int64(at: 5)
+                )
             }
         }
     }

@@ -139,8 +139,8 @@ public struct PendingUsageGroup: Hashable, Sendable {
 /// report row (before sending it to Stripe), sets `report_id` of the records that report delivers to that row's id —
 /// `UPDATE … WHERE id = ? AND report_id IS NULL`, so a record lands in at most one report — and `carried` when it moves
 /// them into a later period than their timestamp's. It puts a record back to pending (NULL, 0) only when it abandons a
-/// report Stripe never accepted. Pending usage is found through the partial index `usage_records_unreported`
-/// (customer_id, metric, timestamp, quantity) WHERE report_id IS NULL. SQLite implements this; PostgreSQL will too.
+/// report Stripe never accepted. Pending usage is found through a partial index WHERE report_id IS NULL in arrival
+/// order (SQLite's `usage_records_pending`, PostgreSQL's `usage_records_pending_seq`), so ingest only appends to it.
 public protocol UsageLedgerStore: Sendable {
     /// Stores `records` all-or-nothing, in one transaction, durably before it returns. An id already stored with the same
     /// content is a duplicate (not stored again); with different content it is a `UsageLedgerError` (`.idConflict`)
@@ -154,6 +154,6 @@ public protocol UsageLedgerStore: Sendable {
     func usageRecords(customerID: String) async throws -> [UsageRecord]
 
     /// Each (customer, metric) with pending usage, added up, ordered by customer then metric, at most `limit`, starting
-    /// after `after` (the last of the previous page) when given. Read from the partial index alone.
+    /// after `after` (the last of the previous page) when given. A pass over the pending records (not the reported).
     func pendingUsageGroups(after: (customerID: String, metric: String)?, limit: Int) async throws -> [PendingUsageGroup]
 }

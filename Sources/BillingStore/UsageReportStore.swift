@@ -61,7 +61,8 @@ public struct UsageReportRow: Hashable, Sendable {
 
 /// The reporter's ledger: usage waiting to be reported, and the reports that carry it to Stripe.
 public protocol UsageReportStore: Sendable {
-    /// Usage records not assigned to a report yet, by customer, metric and time, after `cursor` when given.
+    /// Usage records not assigned to a report yet, in the order they were stored (`PendingUsage.sequence`), after
+    /// `cursor` when given. Arrival order, not customer order: ingest appends to the index behind it (BENCHMARKS.md).
     func unreportedUsage(after cursor: PendingUsage?, limit: Int) async throws -> [PendingUsage]
     /// Writes the reports and assigns their records to them, atomically; returns the rows with their keys.
     /// Records already assigned elsewhere make the whole call fail, so no usage is ever reported twice.

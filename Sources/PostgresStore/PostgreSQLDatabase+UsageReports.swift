@@ -7,14 +7,12 @@ extension PostgreSQLDatabase: UsageReportStore {
     public func unreportedUsage(after cursor: PendingUsage?, limit: Int) async throws -> [PendingUsage] {
         try await rows(
             """
-            SELECT id, customer_id, metric, quantity, timestamp FROM usage_records
-            WHERE report_id IS NULL
-                AND (customer_id, metric, timestamp, id) > (\(cursor?.customerID ?? ""), \(cursor?.metric ?? ""), \(cursor?.timestamp ?? .min), \(cursor?.id ?? ""))
-            ORDER BY customer_id, metric, timestamp, id LIMIT \(Int64(limit))
+            SELECT seq, id, customer_id, metric, quantity, timestamp FROM usage_records
+            WHERE report_id IS NULL AND seq > \(cursor?.sequence ?? 0) ORDER BY seq LIMIT \(Int64(limit))
             """
         ) { row in
-            let (id, customerID, metric, quantity, timestamp) = try row.decode((String, String, String, Int64, Int64).self)
-            return PendingUsage(id: id, customerID: customerID, metric: metric, quantity: quantity, timestamp: timestamp)
+            let (sequence, id, customerID, metric, quantity, timestamp) = try row.decode((Int64, String, String, String, Int64, Int64).self)
+            return PendingUsage(sequence: sequence, id: id, customerID: customerID, metric: metric, quantity: quantity, timestamp: timestamp)
         }
     }
 

@@ -4,7 +4,7 @@
 /// Identifiers are `COLLATE "C"`: byte order, as SQLite compares, whatever locale the database was created with — the
 /// keyset paging of the reporter and the `ORDER BY id` listings then agree between the two stores.
 enum PostgresSchema {
-    static let all: [PostgresMigration] = [initial]
+    static let all: [PostgresMigration] = [initial, pendingInArrivalOrder]
 
     static let initial = PostgresMigration(
         version: 1,
@@ -124,6 +124,18 @@ enum PostgresSchema {
                 owner text NOT NULL,
                 expires_at bigint NOT NULL
             );
+            """
+    )
+
+    /// Version 2: pending usage indexed in arrival order, as SQLite's migration 7: the reporter pages through it by
+    /// `seq`, and ingest appends to it instead of inserting by customer (`usage_records_customer` serves the reads
+    /// by customer).
+    static let pendingInArrivalOrder = PostgresMigration(
+        version: 2,
+        name: "pending_in_arrival_order",
+        sql: """
+            DROP INDEX IF EXISTS usage_records_unreported;
+            CREATE INDEX usage_records_pending_seq ON usage_records (seq) WHERE report_id IS NULL;
             """
     )
 }

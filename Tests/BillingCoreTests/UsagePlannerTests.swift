@@ -19,8 +19,8 @@ struct UsagePlannerTests {
         return machine.state
     }
 
-    static func usage(_ id: String, _ quantity: Int64, at timestamp: Int64) -> PendingUsage {
-        PendingUsage(id: id, customerID: "cus_1", metric: "api_requests", quantity: quantity, timestamp: timestamp)
+    static func usage(_ id: String, _ quantity: Int64, at timestamp: Int64, sequence: Int64 = 0) -> PendingUsage {
+        PendingUsage(sequence: sequence, id: id, customerID: "cus_1", metric: "api_requests", quantity: quantity, timestamp: timestamp)
     }
 
     @Test func legacyUsageInTheCurrentPeriodIsOneIncrementWhateverTheVolume() throws {
@@ -105,6 +105,18 @@ struct UsagePlannerTests {
         #expect(plan.reports.first?.quantity == 4)
         #expect(plan.reports.first?.timestamp == Self.start + 30)
         if case .usageRecord(_, _, let action) = plan.reports.first?.channel { #expect(action == .set) } else { Issue.record("not a usage record") }
+    }
+
+    /// Of two values at the same second, the one stored last is the latest, whatever the ids' order.
+    @Test func aLastMetricsTieAtOneSecondGoesToTheValueStoredLast() throws {
+        let state = try Self.state(price: .legacy("price_seats", product: "prod_api", aggregateUsage: "last_during_period"))
+        var route = Self.sumRoute
+        route.aggregation = .last
+        let plan = UsagePlanner.plan(
+            [Self.usage("z-first", 9, at: Self.start + 10, sequence: 1), Self.usage("a-second", 4, at: Self.start + 10, sequence: 2)],
+            route: route, subscriptions: [state], now: Self.start + 100
+        )
+        #expect(plan.reports.map(\.quantity) == [4])
     }
 
     @Test func usageFromTheFutureAndUsageBetweenABoundaryAndTheRenewalWait() throws {

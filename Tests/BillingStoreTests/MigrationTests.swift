@@ -28,8 +28,10 @@ struct MigrationTests {
         )
         // Version 5 dropped the inbox indexes that only cost writes on the ingest path.
         #expect(Set(objects).isDisjoint(with: ["events_status_next_attempt", "events_type", "events_received_at", "events_subscription_created"]))
-        // Version 6 dropped the ledger's index by customer: the reporter's partial index and the reports cover its reads.
-        #expect(!objects.contains("usage_records_customer") && objects.contains("usage_records_unreported"))
+        // Version 6 dropped the ledger's index by customer; version 7 replaced the pending one by customer with one in
+        // arrival order. Ingest then only appends to its indexes.
+        #expect(Set(objects).isDisjoint(with: ["usage_records_customer", "usage_records_unreported"]))
+        #expect(objects.contains("usage_records_pending"))
         let journalMode = try await database.read { connection in
             try connection.query("PRAGMA journal_mode") { $0.string(at: 0) }
         }

@@ -19,6 +19,7 @@ struct ConfigurationLoaderTests {
         #expect(configuration.flush.interval == 60)
         #expect(configuration.flush.boundaryLead == 300)
         #expect(configuration.flush.subscriptionGrace == 300)
+        #expect(configuration.flush.planningWindow == 300_000)
         #expect(configuration.migration.shadowMeter && configuration.migration.midcycleRereport)
         #expect(configuration.adminToken == nil && configuration.stripe.apiKey == nil && configuration.tls == nil)
     }
@@ -79,6 +80,7 @@ struct ConfigurationLoaderTests {
         (["STRIPE_API_KEY": "pk_live_123"], "stripe.api_key", "STRIPE_API_KEY"),
         (["MB_RATE_LIMIT": "0"], "stripe.rate_limit", "MB_RATE_LIMIT"),
         (["MB_SUBSCRIPTION_GRACE": "-5"], "flush.subscription_grace", "MB_SUBSCRIPTION_GRACE"),
+        (["MB_PLANNING_WINDOW": "0"], "flush.planning_window", "MB_PLANNING_WINDOW"),
         (["MB_SHADOW_METER": "maybe"], "migration.shadow_meter", "MB_SHADOW_METER"),
         (["MB_STRIPE_VERSION_LEGACY": "acacia"], "stripe.version_legacy", "MB_STRIPE_VERSION_LEGACY"),
         (["MB_STRIPE_VERSION_LEGACY": "2025-03-31.basil"], "stripe.version_legacy", "MB_STRIPE_VERSION_LEGACY"),

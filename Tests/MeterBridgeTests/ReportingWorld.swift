@@ -25,7 +25,10 @@ struct ReportingWorld {
     let story: BillingStory
 
     /// Runs `body` with a fresh store, a fresh double seeded with the story's legacy item and the meter.
-    static func run(story: BillingStory = BillingStory(shape: .basil), faults: RandomFaults? = nil, _ body: @escaping @Sendable (ReportingWorld) async throws -> Void) async throws {
+    static func run(
+        story: BillingStory = BillingStory(shape: .basil), faults: RandomFaults? = nil, planningWindow: Int? = nil,
+        _ body: @escaping @Sendable (ReportingWorld) async throws -> Void
+    ) async throws {
         let stripeClock = DoubleClock(seconds: story.start)
         let stripe = StripeAPIDouble(configuration: .init(apiKeys: [apiKey], clock: stripeClock))
         stripe.addCustomer(customer)
@@ -48,6 +51,7 @@ struct ReportingWorld {
                 configure: { configuration in
                     configuration.adminToken = token
                     configuration.metrics = ["api_requests": MetricDefinition(product: "prod_api", meterEventName: "api_requests", aggregation: .sum)]
+                    if let planningWindow { configuration.flush.planningWindow = planningWindow }
                 },
                 stripe: stripeClient
             ) { harness, client in

@@ -155,6 +155,25 @@ struct UsageReportingTests {
         }
     }
 
+    /// Pending usage is read in arrival order; more of it than `flush.planning_window` is planned window by window:
+    /// more calls, each unit still billed once.
+    @Test func aBacklogLargerThanThePlanningWindowIsReportedWindowByWindow() async throws {
+        try await ReportingWorld.run(planningWindow: 150) { world in
+            try await world.deliver(world.story.created)
+            // Arrival order: the legacy customer's 200, then cus_nosub's 200. Windows: 150 | 50 + 100 | 100.
+            for customer in [ReportingWorld.customer, "cus_nosub"] {
+                try await world.recordBatches(200, customer: customer, from: world.story.start + 100)
+            }
+            world.at(world.now + 300)
+            try await world.flush()
+            #expect(world.stripe.callCount(.createUsageRecord) == 2)
+            #expect(world.stripe.callCount(.createMeterEvent) == 2)
+            #expect(world.legacyBilled(world.story.firstPeriod) == 200)
+            #expect(world.meterBilled(BillingPeriod(start: world.story.start, end: world.now + 1), customer: "cus_nosub") == 200)
+            #expect(try await world.harness.database.unreportedUsage(after: nil, limit: 10).isEmpty)
+        }
+    }
+
     @Test(arguments: [false, true])
     func aMidCycleSwitchReReportsThePeriodToDateOnTheNewPrice(withFaults: Bool) async throws {
         try await ReportingWorld.run(faults: withFaults ? Self.faults : nil) { world in

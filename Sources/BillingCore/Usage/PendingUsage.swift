@@ -1,5 +1,8 @@
 /// A usage record the product sent that has not been reported to Stripe yet.
 public struct PendingUsage: Sendable, Hashable {
+    /// Where the store put it in arrival order (SQLite's rowid, PostgreSQL's `seq`): of two records with the same
+    /// timestamp, the later one is the latest value of a `last` metric.
+    public var sequence: Int64
     public var id: String
     public var customerID: String
     public var metric: String
@@ -7,7 +10,8 @@ public struct PendingUsage: Sendable, Hashable {
     /// When the usage happened, unix seconds.
     public var timestamp: Int64
 
-    public init(id: String, customerID: String, metric: String, quantity: Int64, timestamp: Int64) {
+    public init(sequence: Int64, id: String, customerID: String, metric: String, quantity: Int64, timestamp: Int64) {
+        self.sequence = sequence
         self.id = id
         self.customerID = customerID
         self.metric = metric

@@ -85,7 +85,7 @@ public enum UsagePlanner {
     }
 
     static func report(for key: GroupKey, _ usages: [PendingUsage], target: UsageTarget?, route: MetricRoute, now: Int64) -> PlannedReport {
-        let latest = usages.max { ($0.timestamp, $0.id) < ($1.timestamp, $1.id) }!
+        let latest = usages.max { ($0.timestamp, $0.sequence) < ($1.timestamp, $1.sequence) }!
         let quantity = route.aggregation == .sum ? usages.reduce(0) { $0 + $1.quantity } : latest.quantity
         let timestamp = key.carried ? now : min(latest.timestamp, now)
         let channel: PlannedReport.Channel

@@ -60,6 +60,7 @@ public struct MeterBridgeRuntime: Sendable {
         var reporting = UsageReporter.Configuration()
         reporting.interval = .seconds(configuration.flush.interval)
         reporting.subscriptionGrace = configuration.flush.subscriptionGrace
+        reporting.planningWindow = configuration.flush.planningWindow
         reporting.machine = machine
         reporter = UsageReporter(
             ledger: store, state: store, leases: leases, client: client, catalogue: configuration.metrics, clock: clock, signal: reportSignal,

@@ -24,6 +24,7 @@ struct ConfigurationKey: Sendable, Hashable {
         .init(key: "flush.interval", environment: "MB_FLUSH_INTERVAL"),
         .init(key: "flush.boundary_lead", environment: "MB_BOUNDARY_LEAD"),
         .init(key: "flush.subscription_grace", environment: "MB_SUBSCRIPTION_GRACE"),
+        .init(key: "flush.planning_window", environment: "MB_PLANNING_WINDOW"),
         .init(key: "migration.shadow_meter", environment: "MB_SHADOW_METER"),
         .init(key: "migration.midcycle_rereport", environment: "MB_MIDCYCLE_REREPORT"),
         .init(key: "metrics", environment: nil),

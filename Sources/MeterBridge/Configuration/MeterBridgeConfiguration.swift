@@ -66,6 +66,9 @@ public struct MeterBridgeConfiguration: Sendable, Equatable {
         /// the customer's known subscriptions has waits for one (whose webhook may still be on its way) before it is
         /// sent as customer-level meter events (300).
         public var subscriptionGrace: Int64 = 300
+        /// `flush.planning_window` / `MB_PLANNING_WINDOW`: pending usage records planned at once (300,000, about 100
+        /// bytes each in memory). A flush sends one report per item while no more than this is pending.
+        public var planningWindow = 300_000
 
         public init() {}
     }

@@ -54,6 +54,7 @@ extension RawSettings {
         config.flush.interval = try integer("flush.interval", in: 1...86_400) ?? config.flush.interval
         config.flush.boundaryLead = try integer("flush.boundary_lead", in: 0...86_400) ?? config.flush.boundaryLead
         config.flush.subscriptionGrace = try integer("flush.subscription_grace", in: 0...86_400) ?? config.flush.subscriptionGrace
+        config.flush.planningWindow = Int(try integer("flush.planning_window", in: 1...10_000_000) ?? Int64(config.flush.planningWindow))
         config.migration.shadowMeter = try boolean("migration.shadow_meter") ?? config.migration.shadowMeter
         config.migration.midcycleRereport = try boolean("migration.midcycle_rereport") ?? config.migration.midcycleRereport
         if let metrics { config.metrics = try catalogue(metrics.value, metrics.source) }

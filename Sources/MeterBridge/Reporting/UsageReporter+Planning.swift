@@ -8,27 +8,30 @@ extension UsageReporter {
     func planPendingUsage(customers: Set<String>?) async throws -> Int {
         var created = 0
         var cursor: PendingUsage?
+        var window: [CustomerMetric: [PendingUsage]] = [:]
+        var gathered = 0
         while true {
-            var page = try await ledger.unreportedUsage(after: cursor, limit: configuration.batchSize)
-            let full = page.count == configuration.batchSize
-            // A page ends mid-group: leave that group's tail for the next page, so a customer's metric is planned
-            // in one piece (one report per item and period), unless the group alone fills the page.
-            if full, let last = page.last, let cut = page.firstIndex(where: { $0.customerID == last.customerID && $0.metric == last.metric }), cut > 0 {
-                page.removeSubrange(cut...)
+            // The store gives pending usage in arrival order, not grouped by customer: a window gathers pages until
+            // it holds everything pending or `planningWindow` records, so a customer's metric is planned in one piece.
+            let limit = min(configuration.batchSize, configuration.planningWindow - gathered)
+            let page = try await ledger.unreportedUsage(after: cursor, limit: limit)
+            cursor = page.last ?? cursor
+            for usage in page where customers?.contains(usage.customerID) ?? true {
+                window[CustomerMetric(customer: usage.customerID, metric: usage.metric), default: []].append(usage)
+                gathered += 1
             }
-            cursor = page.last
-            created += try await plan(page, customers: customers)
-            if !full { break }
+            let exhausted = page.count < limit
+            if exhausted || gathered >= configuration.planningWindow {
+                created += try await plan(window)
+                window.removeAll()
+                gathered = 0
+            }
+            if exhausted { return created }
         }
-        return created
     }
 
-    /// Plans one page of unreported usage into report rows.
-    private func plan(_ pending: [PendingUsage], customers: Set<String>?) async throws -> Int {
-        var groups: [CustomerMetric: [PendingUsage]] = [:]
-        for usage in pending where customers?.contains(usage.customerID) ?? true {
-            groups[CustomerMetric(customer: usage.customerID, metric: usage.metric), default: []].append(usage)
-        }
+    /// Plans a window of unreported usage, grouped by customer and metric, into report rows.
+    private func plan(_ groups: [CustomerMetric: [PendingUsage]]) async throws -> Int {
         let now = clock.nowSeconds()
         var states: [String: [SubscriptionState]] = [:]
         var planned: [PlannedReport] = []

@@ -17,8 +17,13 @@ public struct UsageReporter: Service {
         /// Seconds that meter usage of a product no known subscription of the customer has waits for one before
         /// going out by customer (`flush.subscription_grace`).
         public var subscriptionGrace: Int64 = 300
-        /// Unreported usage records planned per round.
+        /// Unreported usage records read from the store per page.
         public var batchSize = 100_000
+        /// Unreported usage records gathered before planning them (about 100 bytes each in memory). Pending usage
+        /// comes in arrival order, so each customer's metric is one report per item and period while no more than
+        /// this much is pending; a larger backlog is planned window by window, one report per window
+        /// (`flush.planning_window`).
+        public var planningWindow = 300_000
         public var machine = BillingMachineConfiguration()
         /// On a shared store: how long the `reporter` lease lasts without renewal (a crashed instance's round is taken
         /// over after it).
