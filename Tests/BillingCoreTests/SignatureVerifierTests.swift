@@ -100,4 +100,30 @@ struct SignatureVerifierTests {
         let hex = tag.map { String(format: "%02x", $0) }.joined()
         #expect(hex == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
     }
+
+    /// RFC 4231 test case 6: a 131-byte key, longer than SHA-256's block, which HMAC hashes first.
+    @Test func hmacMatchesRFC4231TestCase6() {
+        let tag = HMACSHA256Key(key: [UInt8](repeating: 0xAA, count: 131))
+            .authenticationCode(for: Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8))
+        let hex = tag.map { String(format: "%02x", $0) }.joined()
+        #expect(hex == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
+    }
+
+    /// Keys made on many threads at once: OpenSSL 3.0 fails some digest fetches under that contention, and keying
+    /// used to fetch (a crash of the SIGKILL test, whose 16 senders each sign with a fresh key).
+    @Test func keysMadeConcurrentlyAllSignCorrectly() async {
+        let tags = await withTaskGroup(of: [String].self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    (0..<300).map { _ in
+                        HMACSHA256Key(key: Array("Jefe".utf8)).authenticationCode(for: Array("what do ya want for nothing?".utf8))
+                            .map { String(format: "%02x", $0) }.joined()
+                    }
+                }
+            }
+            return await group.reduce(into: [String]()) { $0 += $1 }
+        }
+        #expect(tags.count == 2_400)
+        #expect(Set(tags) == ["5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"])
+    }
 }

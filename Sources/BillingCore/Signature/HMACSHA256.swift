@@ -46,7 +46,27 @@ public final class HMACSHA256Key: Sendable {
         }
     }
 
+    /// A context keyed with `keyBytes`: a copy of `prototype` (which already holds the SHA-256 digest) re-keyed.
+    ///
+    /// Keying with a "digest" parameter makes OpenSSL fetch the digest by name, and OpenSSL 3.0's fetch fails now and
+    /// then when threads fetch at once (openssl/openssl#17064, #13682): keys made concurrently then crashed. Copying
+    /// a context whose digest is set and keying it without parameters fetches nothing.
     private static func makeKeyedContext(_ keyBytes: [UInt8]) -> MACContext {
+        let context = prototype.duplicate()
+        let keyed = keyBytes.withUnsafeBufferPointer { buffer in
+            // An empty key is legal HMAC; OpenSSL wants a non-null pointer for it.
+            var placeholder: UInt8 = 0
+            let base = buffer.baseAddress ?? withUnsafePointer(to: &placeholder) { $0 }
+            return EVP_MAC_init(context.pointer, base, buffer.count, nil)
+        }
+        precondition(keyed == 1, "OpenSSL could not key HMAC-SHA256")
+        return context
+    }
+
+    // The only keying that names the digest, once per process (Swift runs a static's initialiser once, under a lock).
+    // It is keyed (with an empty key) because OpenSSL copies only an initialised HMAC context. Never used to sign,
+    // only copied: copies read it and never change it, so threads can copy it at once.
+    private static let prototype: MACContext = {
         guard let context = EVP_MAC_CTX_new(algorithm) else {
             preconditionFailure("OpenSSL could not allocate an HMAC context")
         }
@@ -55,16 +75,12 @@ public final class HMACSHA256Key: Sendable {
                 OSSL_PARAM_construct_utf8_string("digest", UnsafeMutablePointer(mutating: digestName), 0),
                 OSSL_PARAM_construct_end(),
             ]
-            return keyBytes.withUnsafeBufferPointer { buffer in
-                // An empty key is legal HMAC; OpenSSL wants a non-null pointer for it.
-                var placeholder: UInt8 = 0
-                let base = buffer.baseAddress ?? withUnsafePointer(to: &placeholder) { $0 }
-                return EVP_MAC_init(context, base, buffer.count, &parameters)
-            }
+            var placeholder: UInt8 = 0
+            return withUnsafePointer(to: &placeholder) { EVP_MAC_init(context, $0, 0, &parameters) }
         }
-        precondition(keyed == 1, "OpenSSL could not key HMAC-SHA256")
+        precondition(keyed == 1, "OpenSSL could not set up HMAC-SHA256")
         return MACContext(pointer: context)
-    }
+    }()
 
     // Fetching an algorithm walks OpenSSL's provider tables under a lock; do it once per process.
     // nonisolated(unsafe): the fetched EVP_MAC is immutable and OpenSSL documents it as shareable across threads.
