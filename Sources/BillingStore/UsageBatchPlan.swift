@@ -6,8 +6,9 @@
 public struct UsageBatchPlan: Sendable {
     /// Positions of records whose id an earlier record of the batch already has, with the same content.
     public var repeatedIndices: [Int]
-    /// Positions of the other records, ordered by (customer, metric, timestamp, position): the order of the ledger's
-    /// indexes, so consecutive inserts land on the same index pages instead of all over them.
+    /// Positions of the other records, ordered by (customer, metric, timestamp, position): PostgreSQL's
+    /// `usage_records_customer` order, so consecutive inserts land on the same index pages. SQLite's ledger has no
+    /// index by customer since migration 7; there the order only decides the arrival order within a batch.
     public var insertionOrder: [Int]
 
     /// Throws `UsageLedgerError.idConflict` naming the first record whose id an earlier one has with other content.

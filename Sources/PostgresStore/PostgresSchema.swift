@@ -2,7 +2,7 @@
 /// instances need: `leases`, and `claimed_until` on the report rows an instance takes to send.
 ///
 /// Identifiers are `COLLATE "C"`: byte order, as SQLite compares, whatever locale the database was created with — the
-/// keyset paging of the reporter and the `ORDER BY id` listings then agree between the two stores.
+/// keyset paging of pending usage groups and the `ORDER BY id` listings then agree between the two stores.
 enum PostgresSchema {
     static let all: [PostgresMigration] = [initial, pendingInArrivalOrder]
 
