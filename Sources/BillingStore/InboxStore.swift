@@ -91,6 +91,13 @@ public struct StoredEvent: Hashable, Sendable {
     public var created: Int64 { event.created }
 }
 
+extension Array where Element == StoredEvent {
+    /// In Stripe's order: `created`, then id (Stripe's ids break ties within a second).
+    public func sortedInStripeOrder() -> [StoredEvent] {
+        sorted { ($0.created, $0.id) < ($1.created, $1.id) }
+    }
+}
+
 /// What `InboxStore.store` did with an event.
 public enum InboxInsertOutcome: Hashable, Sendable {
     /// New: stored as `pending`.
@@ -208,7 +215,8 @@ public protocol InboxStore: Sendable {
     /// Commits a real (tiny) write transaction; throws when the store cannot commit (readiness check).
     func checkWritable() async throws
 
-    /// Events that are `pending` or `failed` and due at `nowMs`, oldest `created` first, at most `limit`.
+    /// At most `limit` events that are `pending` or `failed` and due at `nowMs`: those due first (a new event is due when
+    /// received, a failed one at its retry time), returned in Stripe's order (`created`, then id).
     func pendingEvents(dueAt nowMs: Int64, limit: Int) async throws -> [StoredEvent]
 
     /// Marks an event done: `status` is `.processed` or `.ignored`; `at` is unix milliseconds.

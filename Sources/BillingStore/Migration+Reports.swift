@@ -89,3 +89,19 @@ extension Migration {
             """
     )
 }
+
+extension Migration {
+    /// Version 8: the processor's queue of events is indexed by when each became due instead of by `created`.
+    /// `events_unprocessed` (created, id) took each stored webhook at a random place whenever deliveries arrive out of
+    /// `created` order (retries, concurrent deliveries), one more index page per event in the WAL and again at the
+    /// checkpoint. A new event is due when received, so `events_due` only grows at its end; a failed event moves to its
+    /// retry time. The processor takes the events due first and orders each batch by `created` itself.
+    static let unprocessedInDueOrder = Migration(
+        version: 8,
+        name: "unprocessed_in_due_order",
+        sql: """
+            DROP INDEX IF EXISTS events_unprocessed;
+            CREATE INDEX events_due ON events (next_attempt_at) WHERE status IN ('pending', 'failed');
+            """
+    )
+}

@@ -1,6 +1,8 @@
 extension Migration {
     /// The schema of the SQLite store, in version order.
-    public static let all: [Migration] = [inbox, billingState, usage, usageReports, leanerInbox, leanerLedger, pendingInArrivalOrder]
+    public static let all: [Migration] = [
+        inbox, billingState, usage, usageReports, leanerInbox, leanerLedger, pendingInArrivalOrder, unprocessedInDueOrder,
+    ]
 
     /// Version 1: the webhook inbox (SPEC §5 "Inbox") and the heartbeat row used to prove the store can commit.
     static let inbox = Migration(

@@ -49,20 +49,21 @@ extension SQLiteDatabase: InboxStore {
     }
 
     public func pendingEvents(dueAt nowMs: Int64, limit: Int) async throws -> [StoredEvent] {
-        try await read { connection in
-            // INDEXED BY the partial index of unprocessed events: rows come in (created, id) order and the scan stops at
-            // `limit`. Left to itself the planner may prefer another index and then sort every due event,
+        let due = try await read { connection in
+            // INDEXED BY the partial index of unprocessed events: rows come in due order (ties in arrival order) and the
+            // scan stops at `limit`. Left to itself the planner may prefer another index and then sort every due event,
             // which is the whole backlog after an outage.
             try connection.query(
                 """
-                SELECT \(Self.eventColumns) FROM events INDEXED BY events_unprocessed
+                SELECT \(Self.eventColumns) FROM events INDEXED BY events_due
                 WHERE status IN ('pending', 'failed') AND next_attempt_at <= ?1
-                ORDER BY created, id LIMIT ?2
+                ORDER BY next_attempt_at LIMIT ?2
                 """,
                 [.integer(nowMs), .integer(Int64(limit))],
                 row: StoredEvent.init(row:)
             )
         }
+        return due.sortedInStripeOrder()
     }
 
     public func markProcessed(id: String, status: EventStatus, at processedAt: Int64) async throws {

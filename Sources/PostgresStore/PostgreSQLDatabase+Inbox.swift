@@ -90,10 +90,10 @@ extension PostgreSQLDatabase: InboxStore {
                     SELECT 1 FROM leases l
                     WHERE l.name = 'sub:' || e.subscription_id AND l.owner <> \(leaseOwner) AND l.expires_at > \(nowMs)
                 )
-            ORDER BY created, id LIMIT \(Int64(limit))
+            ORDER BY next_attempt_at, id LIMIT \(Int64(limit))
             """,
             StoredEvent.init(postgres:)
-        )
+        ).sortedInStripeOrder()
     }
 
     public func markProcessed(id: String, status: EventStatus, at processedAt: Int64) async throws {

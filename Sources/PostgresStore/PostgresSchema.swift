@@ -4,7 +4,7 @@
 /// Identifiers are `COLLATE "C"`: byte order, as SQLite compares, whatever locale the database was created with — the
 /// keyset paging of pending usage groups and the `ORDER BY id` listings then agree between the two stores.
 enum PostgresSchema {
-    static let all: [PostgresMigration] = [initial, pendingInArrivalOrder]
+    static let all: [PostgresMigration] = [initial, pendingInArrivalOrder, unprocessedInDueOrder]
 
     static let initial = PostgresMigration(
         version: 1,
@@ -136,6 +136,17 @@ enum PostgresSchema {
         sql: """
             DROP INDEX IF EXISTS usage_records_unreported;
             CREATE INDEX usage_records_pending_seq ON usage_records (seq) WHERE report_id IS NULL;
+            """
+    )
+
+    /// Version 3: the processor's queue in due order, as SQLite's migration 8 (`Migration.unprocessedInDueOrder`): a new
+    /// event is due when received, so each insert lands at the end of `events_due` rather than at its `created`.
+    static let unprocessedInDueOrder = PostgresMigration(
+        version: 3,
+        name: "unprocessed_in_due_order",
+        sql: """
+            DROP INDEX IF EXISTS events_unprocessed;
+            CREATE INDEX events_due ON events (next_attempt_at, id) WHERE status IN ('pending', 'failed');
             """
     )
 }
