@@ -19,9 +19,10 @@ public enum UsagePlanner {
     /// Plans the pending usage of one customer and one metric.
     ///
     /// - Parameter subscriptionGrace: seconds that usage of a product none of the customer's known subscriptions has
-    ///   ever had waits before it is sent as customer-level meter events. A product often sends a new customer's first usage before Stripe's
-    ///   `customer.subscription.created` has arrived and been processed; sent at once, that usage would bypass the
-    ///   item (and never bill if the item is on a legacy price). Meter events may be 35 days old, so waiting is free.
+    ///   ever had waits before it is sent as customer-level meter events. A product often sends a new customer's first
+    ///   usage before Stripe's `customer.subscription.created` has arrived and been processed; sent at once, that usage
+    ///   would bypass the item (and never bill if the item is on a legacy price). Meter events may be 35 days old, so
+    ///   waiting is free.
     public static func plan(
         _ pending: [PendingUsage], route: MetricRoute, subscriptions: [SubscriptionState], now: Int64, subscriptionGrace: Int64 = 0
     ) -> Plan {

@@ -159,7 +159,7 @@ public struct Replayer: Sendable {
             events += try await reader.events(page)
             start += 500
         }
-        return events.sorted { ($0.created, $0.id) < ($1.created, $1.id) }
+        return events.sortedInStripeOrder()
     }
 
     /// Events grouped per subscription, in order of first appearance, each group in input order; and those of none.
