@@ -232,6 +232,43 @@ struct InboxTests {
         }
     }
 
+    @Test(arguments: StoreKind.tested)
+    func pagesSplittingASecondFollowIdsNotArrival(_ kind: StoreKind) async throws {
+        try await withStore(kind) { database in
+            // Stored in an order that differs from id order within each second, as concurrent deliveries arrive.
+            let arrivals: [(id: String, created: Int64)] = [
+                ("evt_c", 10), ("evt_e", 20), ("evt_a", 10), ("evt_z", 5), ("evt_d", 20), ("evt_b", 10), ("evt_y", 5),
+            ]
+            for (id, created) in arrivals {
+                try await database.store(makeEvent(id: id, created: created))
+            }
+            let stripeOrder = ["evt_y", "evt_z", "evt_a", "evt_b", "evt_c", "evt_d", "evt_e"]
+            #expect(try await database.events(EventQuery()).map(\.id) == stripeOrder)
+            let reader = try #require(database as? any StoredEventReader)
+            for limit in 1...4 {
+                var listed: [String] = []
+                var cursor: EventCursor?
+                while true {
+                    let page = try await database.events(EventQuery(after: cursor, limit: limit))
+                    guard let last = page.last else { break }
+                    listed += page.map(\.id)
+                    cursor = EventCursor(created: last.created, id: last.id)
+                }
+                var replayed: [String] = []
+                cursor = nil
+                while true {
+                    let page = try await reader.replayRows(after: cursor, limit: limit)
+                    guard let last = page.last else { break }
+                    #expect(page.count <= limit)
+                    replayed += page.map(\.id)
+                    cursor = EventCursor(created: last.created, id: last.id)
+                }
+                #expect(listed == stripeOrder, "listing in pages of \(limit)")
+                #expect(replayed == stripeOrder, "replaying in pages of \(limit)")
+            }
+        }
+    }
+
     @Test func checkWritableCommits() async throws {
         try await withDatabase { database, _ in
             let before = database.commitCount
