@@ -261,7 +261,7 @@ struct InboxTests {
                     guard let last = page.last else { break }
                     #expect(page.count <= limit)
                     replayed += page.map(\.id)
-                    cursor = EventCursor(created: last.created, id: last.id)
+                    cursor = last.cursor
                 }
                 #expect(listed == stripeOrder, "listing in pages of \(limit)")
                 #expect(replayed == stripeOrder, "replaying in pages of \(limit)")
