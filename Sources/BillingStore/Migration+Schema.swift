@@ -2,6 +2,7 @@ extension Migration {
     /// The schema of the SQLite store, in version order.
     public static let all: [Migration] = [
         inbox, billingState, usage, usageReports, leanerInbox, leanerLedger, pendingInArrivalOrder, unprocessedInDueOrder,
+        createdInArrivalOrder,
     ]
 
     /// Version 1: the webhook inbox (SPEC §5 "Inbox") and the heartbeat row used to prove the store can commit.

@@ -173,6 +173,22 @@ struct InboxTests {
         }
     }
 
+    @Test func listingPagesSortKeysNotPayloads() async throws {
+        try await withDatabase { database, _ in
+            let listingPage = SQLiteDatabase.keysInStripeOrder(where: "(created, id) > (?1, ?2)", limit: "?3")
+            let plan = try await database.read { connection in
+                try connection.query(
+                    "EXPLAIN QUERY PLAN SELECT payload FROM events WHERE rowid IN (\(listingPage)) ORDER BY created, id",
+                    [.integer(0), .text(""), .integer(100)]
+                ) { $0.string(at: 3) }
+            }
+            // The page's keys come from `events_created` (ties of a second sorted there), its rows by rowid.
+            #expect(plan.contains { $0.contains("USING INDEX events_created") }, "\(plan)")
+            #expect(plan.contains { $0.contains("USING INTEGER PRIMARY KEY (rowid=?)") }, "\(plan)")
+            #expect(!plan.contains { $0.contains("SCAN events") }, "\(plan)")
+        }
+    }
+
     @Test(arguments: StoreKind.tested)
     func oldestUnprocessedIsNilWhenEverythingIsDone(_ kind: StoreKind) async throws {
         try await withStore(kind) { database in

@@ -35,6 +35,11 @@ struct MigrationTests {
         // Version 8 replaced the processor's queue in `created` order with one in due order, which a new event joins at
         // its end.
         #expect(!objects.contains("events_unprocessed"))
+        // Version 9 keyed `events_created` on `created` alone, so a second's events join it at the end of their second.
+        let createdIndexColumns = try await database.read { connection in
+            try connection.query("SELECT name FROM pragma_index_info('events_created') ORDER BY seqno") { $0.string(at: 0) }
+        }
+        #expect(createdIndexColumns == ["created"])
         let journalMode = try await database.read { connection in
             try connection.query("PRAGMA journal_mode") { $0.string(at: 0) }
         }
