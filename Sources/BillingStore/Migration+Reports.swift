@@ -111,7 +111,7 @@ extension Migration {
     /// (ids are random), so at thousands of deliveries a second each one dirtied its own index page, written again at
     /// every checkpoint: the disk's random writes bounded ingest (BENCHMARKS.md "Webhook ingest"). On `created` alone the
     /// entries of a second sort by rowid, so a new event joins the end of its second and a burst shares a few pages.
-    /// Readers still order by (created, id): SQLite sorts the ties of each second, which are few.
+    /// Readers still order by (created, id): SQLite sorts the ties of each second.
     static let createdInArrivalOrder = Migration(
         version: 9,
         name: "created_in_arrival_order",

@@ -57,9 +57,9 @@ extension SQLiteDatabase: StoredEventReader {
     }
 
     // Both read the `events_created` index in order, so a page costs its own rows only, however deep the cursor. The
-    // index is on `created` alone: SQLite sorts each second's events by id, holding one second's rows at a time. Not the
-    // keys first, as listings do (`SQLiteDatabase.keysInStripeOrder`): that looks every row up twice, and cost `replay --rebuild` of a
-    // million events 10–15 % (BENCHMARKS.md), for a saving that matters only when thousands of events share a second.
+    // index is on `created` alone: SQLite sorts each second's events by id, holding one second's rows at a time. Not
+    // the keys first, as listings do (`keysInStripeOrder`): that looks every row up twice, and cost `replay --rebuild`
+    // of a million events about 15 % (BENCHMARKS.md), for a saving that matters only when thousands share a second.
     static func replayRows(after cursor: EventCursor?, limit: Int, on connection: SQLiteConnection) throws -> [ReplayRow] {
         let columns = "id, type, created, subscription_id, status, attempts, payload"
         if let cursor {
