@@ -191,13 +191,9 @@ extension SQLiteDatabase {
             conditions.append("(created, id) > (\(placeholders([.integer(after.created), .text(after.id)])))")
         }
         let condition = conditions.isEmpty ? nil : conditions.joined(separator: " AND ")
-        let sql: String
-        if let limit = query.limit {
-            let keys = keysInStripeOrder(where: condition, limit: placeholders([.integer(Int64(limit))]))
-            sql = "SELECT \(eventColumns) FROM events WHERE rowid IN (\(keys)) ORDER BY created, id"
-        } else {
-            sql = "SELECT \(eventColumns) FROM events\(condition.map { " WHERE \($0)" } ?? "") ORDER BY created, id"
-        }
+        // A page (with a limit) picks its rows by their keys first; see `keysInStripeOrder`.
+        let rows = query.limit.map { "rowid IN (\(keysInStripeOrder(where: condition, limit: placeholders([.integer(Int64($0))]))))" } ?? condition
+        let sql = "SELECT \(eventColumns) FROM events\(rows.map { " WHERE \($0)" } ?? "") ORDER BY created, id"
         // Not cached: the text varies with the filters, and these queries are not hot.
         let statement = try connection.prepare(sql)
         defer { statement.finalize() }
