@@ -44,6 +44,11 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // A SQLite VFS that writes a commit's WAL frames in a few large writes: the store's writer connection uses it.
+        .target(
+            name: "CSQLiteWALBuffer",
+            dependencies: ["CSQLite"]
+        ),
         // Pure core: no I/O and no clock reads. Decoding, signatures, state machine, aggregation.
         .target(
             name: "BillingCore",
@@ -62,6 +67,7 @@ let package = Package(
             dependencies: [
                 "BillingCore",
                 "CSQLite",
+                "CSQLiteWALBuffer",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
