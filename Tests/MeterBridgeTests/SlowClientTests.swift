@@ -12,6 +12,13 @@ struct SlowClientTests {
     @Test(arguments: [
         ("head", "POST /webhooks/stripe HTTP/1.1\r\nHost: 127.0.0.1\r\n", Array("X-Slow: abcdefghijklmnopqrstuvwxyz".utf8)),
         ("body", "POST /webhooks/stripe HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\n", Array(repeating: UInt8(ascii: "x"), count: 200)),
+        // A kept-alive connection's second request: its wait starts after the timer set at connect, which must then
+        // move on to the new deadline rather than close the connection early or forget it.
+        (
+            "second request's body",
+            "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nPOST /webhooks/stripe HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\n",
+            Array(repeating: UInt8(ascii: "x"), count: 200)
+        ),
     ])
     func aDribblingClientIsDisconnected(phase: String, opening: String, dribble: [UInt8]) async throws {
         let directory = try TemporaryDirectory()
@@ -37,6 +44,27 @@ struct SlowClientTests {
         #expect(sent < dribble.count)
         server.terminate()
     }
+
+    @Test func aKeptAliveClientSendingWholeRequestsIsNeverCutOff() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let port = try ServerProcess.freePort()
+        var environment = RealServer.environment(port: port, databasePath: directory.databasePath, secret: "whsec_slow")
+        environment["MB_HEADER_TIMEOUT"] = "1"
+        environment["MB_BODY_TIMEOUT"] = "1"
+        let server = try ServerProcess(binary: try ServerProcess.builtBinary(), port: port, environment: environment, logFile: directory.path + "/serve.log")
+        try await server.waitUntilServing()
+
+        // Each request is whole and each wait is far shorter than its deadline, but the connection outlives them all.
+        let socket = try LoopbackSocket(port: port)
+        defer { socket.close() }
+        for request in 1...8 {
+            try socket.send(Array("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8))
+            try await Task.sleep(for: .milliseconds(400))
+            #expect(socket.isOpen, "the connection was closed after request \(request) of 8, each sent within its deadline")
+        }
+        server.terminate()
+    }
 }
 
 /// A blocking TCP connection to 127.0.0.1, enough to misbehave as a slow client.
@@ -60,13 +88,15 @@ struct LoopbackSocket {
         guard written == bytes.count else { throw POSIXError(.EPIPE) }
     }
 
-    /// False once the server has closed the connection (a read returns end of file or an error).
+    /// False once the server has closed the connection (a read returns end of file or an error). Whatever the server
+    /// answered before is read and dropped: the end of file comes after it.
     var isOpen: Bool {
-        var byte: UInt8 = 0
-        let received = Glibc.recv(descriptor, &byte, 1, Int32(MSG_DONTWAIT | MSG_PEEK))
-        if received == 0 { return false }
-        if received < 0 { return errno == EAGAIN || errno == EWOULDBLOCK }
-        return true
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let received = Glibc.recv(descriptor, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+            if received == 0 { return false }
+            if received < 0 { return errno == EAGAIN || errno == EWOULDBLOCK }
+        }
     }
 
     func close() {
