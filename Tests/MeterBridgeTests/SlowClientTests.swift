@@ -23,12 +23,7 @@ struct SlowClientTests {
     func aDribblingClientIsDisconnected(phase: String, opening: String, dribble: [UInt8]) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let port = try ServerProcess.freePort()
-        var environment = RealServer.environment(port: port, databasePath: directory.databasePath, secret: "whsec_slow")
-        environment["MB_HEADER_TIMEOUT"] = "1"
-        environment["MB_BODY_TIMEOUT"] = "1"
-        let server = try ServerProcess(binary: try ServerProcess.builtBinary(), port: port, environment: environment, logFile: directory.path + "/serve.log")
-        try await server.waitUntilServing()
+        let (server, port) = try await Self.startServer(in: directory)
 
         let socket = try LoopbackSocket(port: port)
         defer { socket.close() }
@@ -48,12 +43,7 @@ struct SlowClientTests {
     @Test func aKeptAliveClientSendingWholeRequestsIsNeverCutOff() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let port = try ServerProcess.freePort()
-        var environment = RealServer.environment(port: port, databasePath: directory.databasePath, secret: "whsec_slow")
-        environment["MB_HEADER_TIMEOUT"] = "1"
-        environment["MB_BODY_TIMEOUT"] = "1"
-        let server = try ServerProcess(binary: try ServerProcess.builtBinary(), port: port, environment: environment, logFile: directory.path + "/serve.log")
-        try await server.waitUntilServing()
+        let (server, port) = try await Self.startServer(in: directory)
 
         // Each request is whole and each wait is far shorter than its deadline, but the connection outlives them all.
         let socket = try LoopbackSocket(port: port)
@@ -64,6 +54,17 @@ struct SlowClientTests {
             #expect(socket.isOpen, "the connection was closed after request \(request) of 8, each sent within its deadline")
         }
         server.terminate()
+    }
+
+    /// The real binary with header and body deadlines of one second.
+    private static func startServer(in directory: TemporaryDirectory) async throws -> (ServerProcess, port: Int) {
+        let port = try ServerProcess.freePort()
+        var environment = RealServer.environment(port: port, databasePath: directory.databasePath, secret: "whsec_slow")
+        environment["MB_HEADER_TIMEOUT"] = "1"
+        environment["MB_BODY_TIMEOUT"] = "1"
+        let server = try ServerProcess(binary: try ServerProcess.builtBinary(), port: port, environment: environment, logFile: directory.path + "/serve.log")
+        try await server.waitUntilServing()
+        return (server, port)
     }
 }
 
