@@ -5,11 +5,10 @@ import NIOHTTP1
 import NIOPosix
 
 /// The real `meterbridge` binary running `serve` in a child process, for tests that crash, restart or speak TLS to it.
-public final class ServerProcess: @unchecked Sendable {
-    // @unchecked: `process` is only touched from the test that owns this object, one call at a time.
+public final class ServerProcess: Sendable {
     public let port: Int
     public let environment: [String: String]
-    private let process: Process
+    private let process: ChildProcess
     private let logFile: String
 
     /// Starts `meterbridge serve` with `environment` added to the parent's; stdout and stderr go to `logFile`.
@@ -17,21 +16,14 @@ public final class ServerProcess: @unchecked Sendable {
         self.port = port
         self.environment = environment
         self.logFile = logFile
-        FileManager.default.createFile(atPath: logFile, contents: nil)
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logFile))
-        log.seekToEndOfFile()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["serve"] + arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
-        self.process = process
+        process = try ChildProcess(
+            executable: binary, arguments: ["serve"] + arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
+            outputPath: logFile, errorPath: logFile
+        )
     }
 
     /// The server's process id.
-    public var pid: Int32 { process.processIdentifier }
+    public var pid: Int32 { process.pid }
     public var isRunning: Bool { process.isRunning }
 
     /// What the server printed so far (for failure messages).
@@ -55,7 +47,7 @@ public final class ServerProcess: @unchecked Sendable {
     /// Sends `signal` (SIGKILL by default: the crash the durability promise is about) and waits for the exit.
     public func kill(_ signal: Int32 = SIGKILL) {
         guard process.isRunning else { return }
-        Foundation.kill(process.processIdentifier, signal)
+        process.send(signal)
         process.waitUntilExit()
     }
 
@@ -68,7 +60,7 @@ public final class ServerProcess: @unchecked Sendable {
 
     deinit {
         if process.isRunning {
-            Foundation.kill(process.processIdentifier, SIGKILL)
+            process.send(SIGKILL)
             process.waitUntilExit()
         }
     }
@@ -117,17 +109,17 @@ public struct ServerProcessError: Error, CustomStringConvertible {
 public enum CommandRun {
     /// The exit status and everything the command printed to standard output and standard error.
     public static func run(_ binary: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String, errors: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let printed = output.fileHandleForReading.readDataToEndOfFile()
-        let complained = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: printed, as: UTF8.self), String(decoding: complained, as: UTF8.self))
+        // Files rather than pipes: nothing to drain while the command runs, and no pipe filling up to block it.
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let outputPath = directory.path + "/stdout", errorPath = directory.path + "/stderr"
+        let process = try ChildProcess(
+            executable: binary, arguments: arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
+            outputPath: outputPath, errorPath: errorPath
+        )
+        let status = process.waitUntilExit()
+        let printed = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        let complained = (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
+        return (status, printed, complained)
     }
 }

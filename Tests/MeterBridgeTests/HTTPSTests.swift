@@ -54,18 +54,17 @@ struct HTTPSTests {
 /// Makes a throwaway certificate for 127.0.0.1 with the openssl command-line tool.
 enum SelfSignedCertificate {
     static func make(certificate: String, key: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-            "-keyout", key, "-out", certificate, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-        ]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ServerProcessError(message: "openssl req failed (\(process.terminationStatus)); is the openssl package installed?")
+        let process = try ChildProcess(
+            executable: "/usr/bin/env",
+            arguments: [
+                "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-keyout", key, "-out", certificate, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+            ],
+            environment: ProcessInfo.processInfo.environment, outputPath: nil, errorPath: nil
+        )
+        let status = process.waitUntilExit()
+        guard status == 0 else {
+            throw ServerProcessError(message: "openssl req failed (\(status)); is the openssl package installed?")
         }
     }
 }
