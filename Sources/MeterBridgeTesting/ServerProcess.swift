@@ -11,7 +11,8 @@ public final class ServerProcess: Sendable {
     private let process: ChildProcess
     private let logFile: String
 
-    /// Starts `meterbridge serve` with `environment` added to the parent's; stdout and stderr go to `logFile`.
+    /// Starts `meterbridge serve` with `environment` added to the parent's; stdout and stderr are appended to `logFile`, so
+    /// a restarted server's log follows the one before it.
     public init(binary: String, port: Int, environment: [String: String], arguments: [String] = [], logFile: String) throws {
         self.port = port
         self.environment = environment
