@@ -213,109 +213,18 @@ static int buffer_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *handle,
     return rc;
 }
 
-static int buffer_delete(sqlite3_vfs *vfs, const char *name, int sync_dir) {
-    (void)vfs;
-    return real_vfs->xDelete(real_vfs, name, sync_dir);
-}
-
-static int buffer_access(sqlite3_vfs *vfs, const char *name, int flags, int *result) {
-    (void)vfs;
-    return real_vfs->xAccess(real_vfs, name, flags, result);
-}
-
-static int buffer_full_pathname(sqlite3_vfs *vfs, const char *name, int size, char *out) {
-    (void)vfs;
-    return real_vfs->xFullPathname(real_vfs, name, size, out);
-}
-
-static void *buffer_dl_open(sqlite3_vfs *vfs, const char *name) {
-    (void)vfs;
-    return real_vfs->xDlOpen(real_vfs, name);
-}
-
-static void buffer_dl_error(sqlite3_vfs *vfs, int size, char *message) {
-    (void)vfs;
-    real_vfs->xDlError(real_vfs, size, message);
-}
-
-static void (*buffer_dl_sym(sqlite3_vfs *vfs, void *library, const char *symbol))(void) {
-    (void)vfs;
-    return real_vfs->xDlSym(real_vfs, library, symbol);
-}
-
-static void buffer_dl_close(sqlite3_vfs *vfs, void *library) {
-    (void)vfs;
-    real_vfs->xDlClose(real_vfs, library);
-}
-
-static int buffer_randomness(sqlite3_vfs *vfs, int size, char *out) {
-    (void)vfs;
-    return real_vfs->xRandomness(real_vfs, size, out);
-}
-
-static int buffer_sleep(sqlite3_vfs *vfs, int microseconds) {
-    (void)vfs;
-    return real_vfs->xSleep(real_vfs, microseconds);
-}
-
-static int buffer_current_time(sqlite3_vfs *vfs, double *now) {
-    (void)vfs;
-    return real_vfs->xCurrentTime(real_vfs, now);
-}
-
-static int buffer_get_last_error(sqlite3_vfs *vfs, int size, char *out) {
-    (void)vfs;
-    return real_vfs->xGetLastError ? real_vfs->xGetLastError(real_vfs, size, out) : 0;
-}
-
-static int buffer_current_time_int64(sqlite3_vfs *vfs, sqlite3_int64 *now) {
-    (void)vfs;
-    return real_vfs->xCurrentTimeInt64(real_vfs, now);
-}
-
-static int buffer_set_system_call(sqlite3_vfs *vfs, const char *name, sqlite3_syscall_ptr call) {
-    (void)vfs;
-    return real_vfs->xSetSystemCall(real_vfs, name, call);
-}
-
-static sqlite3_syscall_ptr buffer_get_system_call(sqlite3_vfs *vfs, const char *name) {
-    (void)vfs;
-    return real_vfs->xGetSystemCall(real_vfs, name);
-}
-
-static const char *buffer_next_system_call(sqlite3_vfs *vfs, const char *name) {
-    (void)vfs;
-    return real_vfs->xNextSystemCall(real_vfs, name);
-}
-
 static pthread_once_t registration = PTHREAD_ONCE_INIT;
 
 static void register_vfs(void) {
     real_vfs = sqlite3_vfs_find(NULL);
-    // Versions 2 and 3 add xCurrentTimeInt64 and the system-call hooks, which the methods above forward.
-    if (real_vfs == NULL || real_vfs->iVersion < 3) return;
-    buffer_vfs = (sqlite3_vfs){
-        .iVersion = 3,
-        .szOsFile = (int)sizeof(BufferedFile) + real_vfs->szOsFile,
-        .mxPathname = real_vfs->mxPathname,
-        .zName = MB_WAL_BUFFER_VFS_NAME,
-        .xOpen = buffer_open,
-        .xDelete = buffer_delete,
-        .xAccess = buffer_access,
-        .xFullPathname = buffer_full_pathname,
-        .xDlOpen = buffer_dl_open,
-        .xDlError = buffer_dl_error,
-        .xDlSym = buffer_dl_sym,
-        .xDlClose = buffer_dl_close,
-        .xRandomness = buffer_randomness,
-        .xSleep = buffer_sleep,
-        .xCurrentTime = buffer_current_time,
-        .xGetLastError = buffer_get_last_error,
-        .xCurrentTimeInt64 = buffer_current_time_int64,
-        .xSetSystemCall = buffer_set_system_call,
-        .xGetSystemCall = buffer_get_system_call,
-        .xNextSystemCall = buffer_next_system_call,
-    };
+    if (real_vfs == NULL) return;
+    // A copy of the default VFS with its own xOpen: SQLite passes this copy, not the original, to the other methods,
+    // and unix's ignore that argument (their `NotUsed`; unixFullPathname only asserts on mxPathname, copied too).
+    buffer_vfs = *real_vfs;
+    buffer_vfs.pNext = NULL;
+    buffer_vfs.zName = MB_WAL_BUFFER_VFS_NAME;
+    buffer_vfs.szOsFile = (int)sizeof(BufferedFile) + real_vfs->szOsFile;
+    buffer_vfs.xOpen = buffer_open;
     if (sqlite3_vfs_register(&buffer_vfs, 0) == SQLITE_OK) registered_name = MB_WAL_BUFFER_VFS_NAME;
 }
 
