@@ -1,6 +1,6 @@
-/// What the processor must do after the state change commits (SPEC.md §2: state, actions and
-/// outbox in one transaction; side effects after). Actions of one input are in execution order.
-public enum BillingAction: Sendable, Equatable {
+/// What the processor must do after the state change commits (state, actions and outbox in one
+/// transaction; side effects after: docs/state-machine.md). Actions of one input are in execution order.
+public enum BillingAction: Sendable, Hashable {
     /// Create the local period (usage ledger rows) for an item.
     case openPeriod(ItemPeriod)
     /// Arm a timer; an armed timer with the same id is replaced (ids are deterministic).

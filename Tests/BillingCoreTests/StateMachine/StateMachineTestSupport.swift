@@ -57,17 +57,43 @@ struct MachineOutcome: Equatable {
     /// Keys emitted more than once over the run (must stay empty).
     var repeatedKeys: [FlushKey]
 
-    /// Applies `inputs` in order to a fresh machine.
+    /// Applies `inputs` in order to a fresh machine, and through the workflow the services run, which must decide the
+    /// same: so every property checked of the outcome holds of the workflow too.
     static func run(_ inputs: some Sequence<BillingInput>, configuration: BillingMachineConfiguration = .default) -> MachineOutcome {
         var machine = BillingStateMachine.test(configuration)
+        var workflow = SubscriptionWorkflow(state: machine.state, configuration: configuration)
         var keys = Set<FlushKey>()
         var repeated: [FlushKey] = []
         for input in inputs {
             for key in machine.apply(input, now: 0).flushKeys where !keys.insert(key).inserted {
                 repeated.append(key)
             }
+            workflow.apply(WorkflowInput(input), now: 0)
         }
+        #expect(workflow.state == machine.state, "the workflow's state is the machine's")
+        // The outbox repeats a key only for a final flush awaiting confirmation.
+        var outboxKeys = workflow.output.outbox.map(\.action).flushKeys
+        for awaiting in workflow.output.finalFlushesAwaitingConfirmation {
+            guard let index = outboxKeys.lastIndex(of: awaiting.key) else {
+                Issue.record("a final flush awaits confirmation without its flush in the outbox: \(awaiting.key)")
+                continue
+            }
+            outboxKeys.remove(at: index)
+        }
+        #expect(Set(outboxKeys) == keys && outboxKeys.count == keys.count + repeated.count, "the workflow's flushes are the machine's")
         return MachineOutcome(state: machine.state, flushKeys: keys, repeatedKeys: repeated)
+    }
+}
+
+extension WorkflowInput {
+    /// The workflow's input for a machine input: events as stored events, timers and confirmations as the services
+    /// feed them.
+    init(_ input: BillingInput) {
+        switch input {
+        case .timerFired(let id): self = .timer(id: id.description)
+        case .finalFlushConfirmed(let itemID, let periodStart): self = .finalFlushConfirmed(itemID: itemID, periodStart: periodStart)
+        default: self = .event(id: input.eventID ?? "", created: created(input), .input(input))
+        }
     }
 }
 
