@@ -1,3 +1,5 @@
+import BillingCore
+
 /// A subscription's persisted state machine state (opaque bytes to the store: the processor encodes it).
 public struct SubscriptionRecord: Hashable, Sendable {
     public var id: String
@@ -38,10 +40,10 @@ public struct OutboxAction: Hashable, Sendable {
     public var subscriptionID: String
     /// The event that caused it, if an event did (timers cause actions too).
     public var eventID: String?
-    /// What kind of action (`flush`, `switch_mode`, …), for queries and metrics.
+    /// The action itself, or why its stored payload cannot be read (the reporter then gives it up with that reason).
+    public var action: Result<BillingAction, OutboxPayloadError>
+    /// The action's `kind` column (`flush`, `switch_mode`, …), for queries and metrics.
     public var kind: String
-    /// The action itself, encoded by the processor.
-    public var payload: [UInt8]
     /// Unix milliseconds.
     public var createdAt: Int64
     public var status: Status
@@ -53,19 +55,34 @@ public struct OutboxAction: Hashable, Sendable {
         case pending, done, dead
     }
 
+    /// A new action to commit.
+    public init(subscriptionID: String, eventID: String?, action: BillingAction, createdAt: Int64) {
+        self.init(
+            seq: 0, subscriptionID: subscriptionID, eventID: eventID, action: .success(action), kind: action.kind, createdAt: createdAt,
+            status: .pending, attempts: 0, lastError: nil
+        )
+    }
+
+    /// A stored action.
     public init(
-        seq: Int64 = 0, subscriptionID: String, eventID: String?, kind: String, payload: [UInt8], createdAt: Int64,
-        status: Status = .pending, attempts: Int = 0, lastError: String? = nil
+        seq: Int64, subscriptionID: String, eventID: String?, action: Result<BillingAction, OutboxPayloadError>, kind: String, createdAt: Int64,
+        status: Status, attempts: Int, lastError: String?
     ) {
         self.seq = seq
         self.subscriptionID = subscriptionID
         self.eventID = eventID
+        self.action = action
         self.kind = kind
-        self.payload = payload
         self.createdAt = createdAt
         self.status = status
         self.attempts = attempts
         self.lastError = lastError
+    }
+
+    /// The bytes the store writes for a new action (`OutboxPayload`); nil for a stored one that cannot be read.
+    package var payload: [UInt8]? {
+        guard case .success(let action) = action else { return nil }
+        return OutboxPayload.encode(action)
     }
 }
 
@@ -116,7 +133,8 @@ public protocol BillingStateStore: Sendable {
     func actions(subscriptionID: String) async throws -> [OutboxAction]
     /// Number of actions per status (every status present, zero included).
     func actionCounts() async throws -> [OutboxAction.Status: Int]
-    func markActionDone(seq: Int64, at: Int64) async throws
+    /// Marks the actions a reporting round carried out as done, in one write.
+    func markActionsDone(seqs: [Int64], at: Int64) async throws
     /// Records a failed attempt; `dead` with the error once attempts reach `maxAttempts`.
     func markActionFailed(seq: Int64, error: String, maxAttempts: Int) async throws
     /// Deletes all derived state (subscriptions, timers, actions not yet done) so it can be rebuilt from the inbox.

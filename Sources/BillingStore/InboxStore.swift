@@ -1,4 +1,4 @@
-/// Processing status of a stored event (SPEC §5 "Inbox").
+/// Processing status of a stored event (docs/billing-rules.md, the inbox).
 public enum EventStatus: String, CaseIterable, Hashable, Sendable {
     /// Waiting for the processor.
     case pending

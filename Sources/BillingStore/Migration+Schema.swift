@@ -2,10 +2,10 @@ extension Migration {
     /// The schema of the SQLite store, in version order.
     public static let all: [Migration] = [
         inbox, billingState, usage, usageReports, leanerInbox, leanerLedger, pendingInArrivalOrder, unprocessedInDueOrder,
-        createdInArrivalOrder,
+        createdInArrivalOrder, typedOutbox,
     ]
 
-    /// Version 1: the webhook inbox (SPEC §5 "Inbox") and the heartbeat row used to prove the store can commit.
+    /// Version 1: the webhook inbox (docs/billing-rules.md, the inbox) and the heartbeat row used to prove the store can commit.
     static let inbox = Migration(
         version: 1,
         name: "inbox",
@@ -92,7 +92,7 @@ extension Migration {
             """
     )
 
-    /// Version 3: the usage ledger (SPEC §3 `POST /v1/usage`): every usage record the product sent, once per id.
+    /// Version 3: the usage ledger (`POST /v1/usage`, docs/http-api.md): every usage record the product sent, once per id.
     static let usage = Migration(
         version: 3,
         name: "usage",

@@ -1,3 +1,4 @@
+import BillingCore
 import CSQLite
 
 extension SQLiteDatabase: BillingStateStore {
@@ -84,9 +85,18 @@ extension SQLiteDatabase: BillingStateStore {
         }
     }
 
-    public func markActionDone(seq: Int64, at: Int64) async throws {
+    public func markActionsDone(seqs: [Int64], at: Int64) async throws {
+        guard !seqs.isEmpty else { return }
         try await write { connection in
-            try connection.run("UPDATE actions SET status = 'done', completed_at = ?2 WHERE seq = ?1", [.integer(seq), .integer(at)])
+            // One statement per few hundred rows, in one write job: SQLite binds at most 32,766 parameters.
+            for start in stride(from: 0, to: seqs.count, by: 500) {
+                let page = seqs[start..<min(start + 500, seqs.count)]
+                let placeholders = (2..<(page.count + 2)).map { "?\($0)" }.joined(separator: ", ")
+                try connection.run(
+                    "UPDATE actions SET status = 'done', completed_at = ?1 WHERE seq IN (\(placeholders))",
+                    [.integer(at)] + page.map(SQLiteValue.integer)
+                )
+            }
         }
     }
 
@@ -110,7 +120,7 @@ extension SQLiteDatabase: BillingStateStore {
         }
     }
 
-    static let actionColumns = "seq, subscription_id, event_id, kind, created_at, status, attempts, last_error, payload"
+    static let actionColumns = "seq, subscription_id, event_id, kind, created_at, status, attempts, last_error, payload_version, payload"
 
     // One write job, inside the writer's batch transaction (its own savepoint): all of it lands or none does.
     static func apply(_ commit: BillingCommit, on connection: SQLiteConnection) throws {
@@ -135,9 +145,13 @@ extension SQLiteDatabase: BillingStateStore {
             try connection.run("DELETE FROM timers WHERE id = ?1", [.text(id)])
         }
         for action in commit.actions {
+            guard let payload = action.payload else { preconditionFailure("Invalid commit: a new action must carry its BillingAction") }
             try connection.run(
-                "INSERT INTO actions (subscription_id, event_id, kind, created_at, payload) VALUES (?1, ?2, ?3, ?4, ?5)",
-                [.text(action.subscriptionID), action.eventID.map(SQLiteValue.text) ?? .null, .text(action.kind), .integer(action.createdAt), .blob(action.payload)]
+                "INSERT INTO actions (subscription_id, event_id, kind, created_at, payload_version, payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                [
+                    .text(action.subscriptionID), action.eventID.map(SQLiteValue.text) ?? .null, .text(action.kind), .integer(action.createdAt),
+                    .integer(Int64(OutboxPayload.version)), .blob(payload),
+                ]
             )
         }
         for (id, status) in commit.finishedEvents {
@@ -167,8 +181,9 @@ extension OutboxAction {
             throw SQLiteError(code: .unexpectedValue, resultCode: SQLITE_MISMATCH, message: "unknown action status \(row.string(at: 5))", sql: nil)
         }
         self.init(
-            seq: row.int64(at: 0), subscriptionID: row.string(at: 1), eventID: row.optionalString(at: 2), kind: row.string(at: 3),
-            payload: row.blob(at: 8), createdAt: row.int64(at: 4), status: status, attempts: row.int(at: 6), lastError: row.optionalString(at: 7)
+            seq: row.int64(at: 0), subscriptionID: row.string(at: 1), eventID: row.optionalString(at: 2),
+            action: OutboxPayload.decode(row.blob(at: 9), version: row.int(at: 8)), kind: row.string(at: 3), createdAt: row.int64(at: 4),
+            status: status, attempts: row.int(at: 6), lastError: row.optionalString(at: 7)
         )
     }
 }

@@ -149,7 +149,7 @@ extension SQLiteDatabase {
         }
         switch status {
         case .failed, .dead:
-            // SPEC §5: a redelivery of an event we failed to process gives it another chance now. Its attempts are
+            // docs/billing-rules.md: a redelivery of an event we failed to process gives it another chance now. Its attempts are
             // kept, so a dead event that fails again goes straight back to dead.
             try connection.run(
                 "UPDATE events SET status = 'pending', next_attempt_at = ?2 WHERE id = ?1",

@@ -1,3 +1,4 @@
+import BillingCore
 import Foundation
 import Synchronization
 
@@ -6,13 +7,14 @@ public struct RebuildAction: Hashable, Sendable {
     public var subscriptionID: String
     public var eventID: String?
     public var kind: String
+    /// `OutboxPayload`'s bytes, encoded where the action is decided rather than on the rebuild's one writer thread.
     public var payload: [UInt8]
 
-    public init(subscriptionID: String, eventID: String?, kind: String, payload: [UInt8]) {
+    public init(subscriptionID: String, eventID: String?, action: BillingAction) {
         self.subscriptionID = subscriptionID
         self.eventID = eventID
-        self.kind = kind
-        self.payload = payload
+        kind = action.kind
+        payload = OutboxPayload.encode(action)
     }
 }
 
@@ -203,8 +205,8 @@ extension SQLiteDatabase: DerivedStateRebuilding {
         // (hashing it) plus a bindings array per row would cost more than the insert itself.
         let insertAction = try connection.prepare(
             """
-            INSERT INTO actions (subscription_id, event_id, kind, created_at, status, attempts, last_error, completed_at, payload)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+            INSERT INTO actions (subscription_id, event_id, kind, created_at, status, attempts, last_error, completed_at, payload, payload_version)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, \(OutboxPayload.version))
             """
         )
         defer { insertAction.finalize() }

@@ -1,3 +1,4 @@
+import BillingCore
 import BillingStore
 import Logging
 import NIOCore
@@ -74,8 +75,9 @@ extension PostgreSQLDatabase: BillingStateStore {
         return counts
     }
 
-    public func markActionDone(seq: Int64, at: Int64) async throws {
-        try await run("UPDATE actions SET status = 'done', completed_at = \(at) WHERE seq = \(seq)")
+    public func markActionsDone(seqs: [Int64], at: Int64) async throws {
+        guard !seqs.isEmpty else { return }
+        try await run("UPDATE actions SET status = 'done', completed_at = \(at) WHERE seq = ANY(\(seqs))")
     }
 
     public func markActionFailed(seq: Int64, error: String, maxAttempts: Int) async throws {
@@ -97,7 +99,7 @@ extension PostgreSQLDatabase: BillingStateStore {
         }
     }
 
-    static let actionColumns = "seq, subscription_id, event_id, kind, created_at, status, attempts, last_error, payload"
+    static let actionColumns = "seq, subscription_id, event_id, kind, created_at, status, attempts, last_error, payload_version, payload"
 
     /// Writes `commit` on `connection`, inside the caller's transaction. With a `guard`, the subscription's stored state
     /// must still be `expected` (nil: no row yet), else `BillingStateConflict` and the caller's transaction rolls back.
@@ -153,10 +155,12 @@ extension PostgreSQLDatabase: BillingStateStore {
             try await connection.run("DELETE FROM timers WHERE id = ANY(\(commit.firedTimerIDs))", logger: logger)
         }
         for action in commit.actions {
+            guard let payload = action.payload else { preconditionFailure("Invalid commit: a new action must carry its BillingAction") }
             try await connection.run(
                 """
-                INSERT INTO actions (subscription_id, event_id, kind, created_at, payload)
-                VALUES (\(action.subscriptionID), \(action.eventID), \(action.kind), \(action.createdAt), \(ByteBuffer(bytes: action.payload)))
+                INSERT INTO actions (subscription_id, event_id, kind, created_at, payload_version, payload)
+                VALUES (\(action.subscriptionID), \(action.eventID), \(action.kind), \(action.createdAt), \(Int32(OutboxPayload.version)),
+                    \(ByteBuffer(bytes: payload)))
                 """,
                 logger: logger
             )
@@ -191,13 +195,13 @@ extension TimerRecord {
 
 extension OutboxAction {
     init(postgres row: PostgresRow) throws {
-        let (seq, subscriptionID, eventID, kind, createdAt, status, attempts, lastError, payload) = try row.decode(
-            (Int64, String, String?, String, Int64, String, Int, String?, ByteBuffer).self
+        let (seq, subscriptionID, eventID, kind, createdAt, status, attempts, lastError, version, payload) = try row.decode(
+            (Int64, String, String?, String, Int64, String, Int, String?, Int, ByteBuffer).self
         )
         guard let status = Status(rawValue: status) else { throw PostgresStoreError(message: "unknown action status '\(status)' in the actions table") }
         self.init(
-            seq: seq, subscriptionID: subscriptionID, eventID: eventID, kind: kind, payload: Array(payload.readableBytesView), createdAt: createdAt,
-            status: status, attempts: attempts, lastError: lastError
+            seq: seq, subscriptionID: subscriptionID, eventID: eventID, action: OutboxPayload.decode(Array(payload.readableBytesView), version: version),
+            kind: kind, createdAt: createdAt, status: status, attempts: attempts, lastError: lastError
         )
     }
 }

@@ -27,7 +27,7 @@ extension PostgreSQLDatabase: InboxStore {
             }
             switch status {
             case .failed, .dead:
-                // SPEC §5: a redelivery gives a failed event another chance now; its attempts are kept.
+                // docs/billing-rules.md: a redelivery gives a failed event another chance now; its attempts are kept.
                 try await connection.run(
                     "UPDATE events SET status = 'pending', next_attempt_at = \(event.receivedAt) WHERE id = \(event.id)", logger: logger
                 )

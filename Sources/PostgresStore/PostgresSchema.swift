@@ -1,10 +1,12 @@
+import BillingStore
+
 /// The PostgreSQL schema, in version order. The same tables as the SQLite store (see `Migration.all`) with what several
 /// instances need: `leases`, and `claimed_until` on the report rows an instance takes to send.
 ///
 /// Identifiers are `COLLATE "C"`: byte order, as SQLite compares, whatever locale the database was created with — the
 /// keyset paging of pending usage groups and the `ORDER BY id` listings then agree between the two stores.
 enum PostgresSchema {
-    static let all: [PostgresMigration] = [initial, pendingInArrivalOrder, unprocessedInDueOrder]
+    static let all: [PostgresMigration] = [initial, pendingInArrivalOrder, unprocessedInDueOrder, typedOutbox]
 
     static let initial = PostgresMigration(
         version: 1,
@@ -147,6 +149,18 @@ enum PostgresSchema {
         sql: """
             DROP INDEX IF EXISTS events_unprocessed;
             CREATE INDEX events_due ON events (next_attempt_at, id) WHERE status IN ('pending', 'failed');
+            """
+    )
+
+    /// Version 4: the outbox stores `BillingAction` itself, as SQLite's migration 10 (`Migration.typedOutbox`): every row
+    /// is rewritten from layout 1 to layout 2 and `payload_version` says which layout a row has.
+    static let typedOutbox = PostgresMigration(
+        version: 4,
+        name: "typed_outbox",
+        sql: """
+            ALTER TABLE actions ADD COLUMN payload_version integer NOT NULL DEFAULT 1;
+            UPDATE actions SET payload = convert_to((\(LegacyOutboxPayload.rewrite(.postgres)))::text, 'UTF8'), payload_version = 2
+            WHERE payload_version = 1;
             """
     )
 }

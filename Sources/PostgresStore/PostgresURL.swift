@@ -2,7 +2,7 @@ import Foundation
 import NIOSSL
 import PostgresNIO
 
-/// A `postgres://user:password@host:port/database?sslmode=…` URL (SPEC §4 `database_url`), parsed and checked.
+/// A `postgres://user:password@host:port/database?sslmode=…` URL (`database_url`, docs/configuration.md), parsed and checked.
 struct PostgresURL: Sendable {
     var host: String
     var port: Int

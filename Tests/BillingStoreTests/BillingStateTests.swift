@@ -1,3 +1,4 @@
+import BillingCore
 import BillingStore
 import Foundation
 import MeterBridgeTesting
@@ -10,10 +11,22 @@ struct BillingStateTests {
         BillingCommit(
             subscription: SubscriptionRecord(id: subscription, customerID: "cus_1", updatedAt: at, state: Array("{\"v\":\(at)}".utf8)),
             timers: timers.map { TimerRecord(id: "\(subscription)/\($0.0)", subscriptionID: subscription, kind: $0.0, fireAt: $0.1) },
-            actions: actions.map { OutboxAction(subscriptionID: subscription, eventID: events.first, kind: $0, payload: Array($0.utf8), createdAt: at) },
+            actions: actions.map { OutboxAction(subscriptionID: subscription, eventID: events.first, action: sampleAction(kind: $0), createdAt: at) },
             finishedEvents: events.map { ($0, EventStatus.processed) },
             at: at
         )
+    }
+
+    /// An action of `kind` (its outbox name), for tests about the outbox rather than the action.
+    static func sampleAction(kind: String) -> BillingAction {
+        let period = ItemPeriod(itemID: "si_1", period: BillingPeriod(start: 100, end: 200))
+        switch kind {
+        case "flush": return .flush(UsageFlush(key: FlushKey(subscriptionID: "sub_1", itemID: "si_1", periodStart: 100, reason: .lastChance), period: period.period))
+        case "open_period": return .openPeriod(period)
+        case "lock_period": return .lockPeriod(period)
+        case "carry_usage": return .carryUsage(UsageCarry(from: period, to: ItemPeriod(itemID: "si_1", period: BillingPeriod(start: 200, end: 300))))
+        default: preconditionFailure("Invalid test action kind \(kind)")
+        }
     }
 
     @Test(arguments: StoreKind.tested)
@@ -56,7 +69,7 @@ struct BillingStateTests {
             let pending = try await database.pendingActions(limit: 10)
             #expect(pending.map(\.kind) == ["flush", "lock_period", "carry_usage"])
             #expect(pending.map(\.seq) == pending.map(\.seq).sorted())
-            try await database.markActionDone(seq: pending[0].seq, at: 5)
+            try await database.markActionsDone(seqs: [pending[0].seq], at: 5)
             try await database.markActionFailed(seq: pending[1].seq, error: "Stripe said no", maxAttempts: 2)
             #expect(try await database.pendingActions(limit: 10).map(\.kind) == ["lock_period", "carry_usage"])
             try await database.markActionFailed(seq: pending[1].seq, error: "Stripe said no again", maxAttempts: 2)
@@ -73,7 +86,7 @@ struct BillingStateTests {
         try await withStore(kind) { database in
             try await database.commit(Self.commit("sub_1", timers: [("preBoundary", 100)], actions: ["flush", "flush"], events: [], at: 1))
             let first = try #require(try await database.pendingActions(limit: 1).first)
-            try await database.markActionDone(seq: first.seq, at: 2)
+            try await database.markActionsDone(seqs: [first.seq], at: 2)
             try await database.discardDerivedState()
             #expect(try await database.subscriptions().isEmpty)
             #expect(try await database.dueTimers(at: .max, limit: 10).isEmpty)

@@ -7,7 +7,7 @@ import StripeAPI
 public typealias ReconcileStore = BillingStateStore & UsageReportStore & UsageLedgerStore
 
 /// `meterbridge reconcile`: for each usage item of a subscription and a period, compares what meterbridge recorded and
-/// reported with what Stripe bills (SPEC.md §4).
+/// reported with what Stripe bills (docs/commands.md).
 ///
 /// Legacy items are compared with Stripe's usage record summaries (one per period), meter items with the meter's event
 /// summaries for the customer over the period (bounds rounded down to the minute, as Stripe requires), and a legacy

@@ -1,7 +1,7 @@
 import BillingCore
 import BillingStore
 
-/// What `meterbridge replay` re-runs and how (SPEC.md §4 `replay`).
+/// What `meterbridge replay` re-runs and how (docs/commands.md, `replay`).
 public struct ReplayOptions: Sendable {
     /// Which stored events `--status` selects.
     public enum StatusFilter: String, Sendable, CaseIterable {

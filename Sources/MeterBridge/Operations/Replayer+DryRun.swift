@@ -28,9 +28,9 @@ extension Replayer {
         summary.read = candidates.count
         let nowMs = clock.nowMilliseconds()
         var reports: [ReplayEventReport] = []
-        let (order, groups, unrouted) = Self.group(candidates, subscription: \.subscriptionID)
+        let (order, groups, unrouted) = SubscriptionGroups.group(candidates, subscription: \.subscriptionID)
         for event in unrouted {
-            let processed = event.type == EventType.meterErrorReportTriggered
+            let processed = EventOutcome.withoutSubscription(type: event.type) == .processed
             if processed { summary.applied += 1 } else { summary.ignored += 1 }
             reports.append(ReplayEventReport(
                 id: event.id, type: event.type, created: event.created, subscription: nil, outcome: processed ? "applied" : "ignored",
@@ -39,28 +39,27 @@ extension Replayer {
         }
         for subscriptionID in order {
             let stored = try await reader.subscription(id: subscriptionID)
-            var machine = ReplayMachine(
+            var workflow = SubscriptionWorkflow(
                 state: try stored.map(SubscriptionStateCodec.decode) ?? SubscriptionState(subscriptionID: subscriptionID), configuration: machine
             )
             var changed = false
             for event in groups[subscriptionID] ?? [] {
+                let before = workflow.state
+                workflow.apply(.event(id: event.id, created: event.created, DecodedEvent.decode(type: event.type, payload: event.payload)), now: nowMs / 1000)
+                let output = workflow.takeOutput()
                 var report = ReplayEventReport(
                     id: event.id, type: event.type, created: event.created, subscription: subscriptionID, outcome: "applied", error: nil,
-                    changes: [], actions: []
+                    changes: StateDiff.lines(from: before, to: workflow.state), actions: output.actions.map { StateDiff.describe($0.action) }
                 )
-                switch DecodedEvent.decode(event.payload) {
-                case .input(let input):
-                    let before = machine.state
-                    let produced = machine.apply(input, eventID: event.id, now: nowMs / 1000, confirmFinalFlushes: false)
-                    report.changes = StateDiff.lines(from: before, to: machine.state)
-                    report.actions = produced.map { StateDiff.describe($0.action) }
+                switch output.events.last?.outcome {
+                case .processed?:
                     summary.applied += 1
-                    summary.actions += produced.count { ActionRecord($0.action) != nil }
+                    summary.actions += output.outbox.count
                     changed = changed || !report.changes.isEmpty
-                case .ignored:
+                case .ignored?, nil:
                     report.outcome = "ignored"
                     summary.ignored += 1
-                case .failed(let error):
+                case .failed(let error)?:
                     report.outcome = "failed"
                     report.error = error
                     summary.recordFailure(id: event.id, type: event.type, error: error)

@@ -6,7 +6,7 @@ import Logging
 /// `replay --rebuild`: derived state rebuilt from every stored event, in `created` order.
 ///
 /// The events are read a page at a time (the next page is read and decoded while the current one is applied), decoded
-/// by several tasks at once, and applied on one task to per-subscription machines held in memory. Each subscription's
+/// by several tasks at once, and applied on one task to per-subscription workflows held in memory. Each subscription's
 /// state is encoded and saved once, at the end. Everything is written through `rebuildDerivedState`, in one
 /// transaction: a rebuild that fails halfway changes nothing.
 ///
@@ -76,7 +76,7 @@ extension Replayer {
         reader: any StoredEventReader, total: Int, unsent: Set<String>, nowMs: Int64, sink: DerivedStateSink?,
         progress: @escaping @Sendable (ReplayProgress) -> Void
     ) async throws -> RebuildResult {
-        var engine = RebuildEngine(configuration: machine, unsent: unsent, nowMs: nowMs)
+        var engine = RebuildEngine(configuration: machine, options: .rebuild(customersWithUnsentUsage: unsent), nowMs: nowMs)
         var page = try await readAndDecode(reader, after: nil)
         progress(ReplayProgress(done: 0, total: total))
         while let last = page.rows.last {
@@ -93,11 +93,11 @@ extension Replayer {
         let timerActions = engine.fireTimersDueNow()
         try await sink?.add(actions: timerActions)
         var summary = engine.summary
-        summary.subscriptions = engine.machines.count
-        summary.timersFired = engine.machines.values.reduce(0) { $0 + $1.timersFired }
-        summary.finalFlushesConfirmed = engine.machines.values.reduce(0) { $0 + $1.finalFlushesConfirmed }
-        let states = engine.machines.mapValues(\.state)
-        engine.machines = [:]
+        summary.subscriptions = engine.workflows.count
+        summary.timersFired = engine.timersFired
+        summary.finalFlushesConfirmed = engine.finalFlushesConfirmed
+        let states = engine.workflows.mapValues(\.state)
+        engine.workflows = [:]
         guard let sink else { return RebuildResult(summary: summary, states: states) }
         try await save(Array(states.values), to: sink, nowMs: nowMs)
         logger.debug("Rebuild: every state encoded", metadata: ["rebuild.subscriptions": "\(states.count)"])
@@ -122,11 +122,10 @@ extension Replayer {
         return DecodedPage(rows: rows, decoded: decoded)
     }
 
-    /// A row's input: nil for a row that names no subscription; a type the machine does not handle is ignored without
-    /// parsing it (the webhook validated its JSON when it stored it; a rebuild reads a million of them).
+    /// A row's input: nil for a row that names no subscription.
     private static func decode(_ row: ReplayRow) -> DecodedEvent? {
         guard row.subscriptionID != nil else { return nil }
-        return EventType.handled.contains(row.type) ? DecodedEvent.decode(row.payload) : .ignored
+        return DecodedEvent.decode(type: row.type, payload: row.payload)
     }
 
     /// Encodes every state once (JSONEncoder, ~70 µs each: spread over the cores) and streams them to the writer.
@@ -154,18 +153,21 @@ extension Replayer {
     }
 }
 
-/// The sequential part of a rebuild: every event applied, in order, to its subscription's machine.
+/// The sequential part of a rebuild: every event applied, in order, to its subscription's workflow.
 struct RebuildEngine: Sendable {
     let configuration: BillingMachineConfiguration
-    /// Customers whose final flushes the reporter would not confirm yet.
-    let unsent: Set<String>
+    let options: WorkflowOptions
     let nowMs: Int64
-    var machines: [String: ReplayMachine] = [:]
+    var workflows: [String: SubscriptionWorkflow] = [:]
     var summary = ReplaySummary(mode: "rebuild")
+    /// Timers the rebuild fired where the scheduler had.
+    var timersFired = 0
+    /// Final flushes the rebuild confirmed where the reporter had, locking their periods.
+    var finalFlushesConfirmed = 0
 
-    init(configuration: BillingMachineConfiguration, unsent: Set<String>, nowMs: Int64) {
+    init(configuration: BillingMachineConfiguration, options: WorkflowOptions, nowMs: Int64) {
         self.configuration = configuration
-        self.unsent = unsent
+        self.options = options
         self.nowMs = nowMs
     }
 
@@ -176,61 +178,51 @@ struct RebuildEngine: Sendable {
         let now = nowMs / 1000
         for (row, decoded) in zip(rows, decoded) {
             summary.read += 1
-            var status: EventStatus
-            var error: String?
+            var outcome = EventOutcome.withoutSubscription(type: row.type)
             if let subscriptionID = row.subscriptionID, let decoded {
-                let fresh = ReplayMachine(state: SubscriptionState(subscriptionID: subscriptionID), configuration: configuration)
+                let fresh = SubscriptionWorkflow(state: SubscriptionState(subscriptionID: subscriptionID), configuration: configuration, options: options)
                 // Modified in place through the dictionary (no copy of the state per event).
-                let produced: [ProducedAction]
-                (produced, status, error) = Self.step(&machines[subscriptionID, default: fresh], row: row, decoded: decoded, now: now, unsent: unsent)
-                for item in produced {
-                    guard let record = ActionRecord(item.action) else { continue }
-                    actions.append(record.rebuildAction(subscriptionID: subscriptionID, eventID: item.eventID))
-                }
-            } else {
-                status = row.type == EventType.meterErrorReportTriggered ? .processed : .ignored
+                workflows[subscriptionID, default: fresh].apply(.event(id: row.id, created: row.created, decoded), now: now)
+                let output = workflows[subscriptionID, default: fresh].takeOutput()
+                record(output, of: subscriptionID, into: &actions)
+                outcome = output.events.last?.outcome ?? .ignored
             }
-            switch status {
-            case .processed: summary.applied += 1
-            case .ignored: summary.ignored += 1
-            default: summary.recordFailure(id: row.id, type: row.type, error: error ?? "")
-            }
-            if status != row.status || status == .failed {
+            let status: EventStatus
+            switch outcome {
+            case .processed:
+                status = .processed
+                summary.applied += 1
+            case .ignored:
+                status = .ignored
+                summary.ignored += 1
+            case .failed(let error):
+                status = .failed
+                summary.recordFailure(id: row.id, type: row.type, error: error)
                 outcomes.append(RebuildEventOutcome(id: row.id, status: status, error: error))
+                continue
             }
+            if status != row.status { outcomes.append(RebuildEventOutcome(id: row.id, status: status)) }
         }
-        summary.actions += actions.count
         return (actions, outcomes)
-    }
-
-    private static func step(
-        _ machine: inout ReplayMachine, row: ReplayRow, decoded: DecodedEvent, now: Int64, unsent: Set<String>
-    ) -> ([ProducedAction], EventStatus, String?) {
-        let confirm = machine.state.customerID.map { !unsent.contains($0) } ?? false
-        // The scheduler fired the timers due before this event arrived.
-        var produced = machine.fireTimers(dueBy: row.created, confirmFinalFlushes: confirm)
-        switch decoded {
-        case .input(let input):
-            produced += machine.apply(input, eventID: row.id, now: now, confirmFinalFlushes: confirm)
-            return (produced, .processed, nil)
-        case .ignored:
-            return (produced, .ignored, nil)
-        case .failed(let error):
-            return (produced, .failed, error)
-        }
     }
 
     /// Fires the timers due by now on every subscription, as the scheduler has; returns their actions.
     mutating func fireTimersDueNow() -> [RebuildAction] {
         var actions: [RebuildAction] = []
-        for id in machines.keys.sorted() {
-            let confirm = machines[id]?.state.customerID.map { !unsent.contains($0) } ?? false
-            guard let produced = machines[id]?.fireTimers(dueBy: nowMs / 1000, confirmFinalFlushes: confirm) else { continue }
-            for item in produced {
-                if let record = ActionRecord(item.action) { actions.append(record.rebuildAction(subscriptionID: id, eventID: item.eventID)) }
-            }
+        for id in workflows.keys.sorted() {
+            workflows[id]?.fireTimers(dueBy: nowMs / 1000)
+            guard let output = workflows[id]?.takeOutput() else { continue }
+            record(output, of: id, into: &actions)
         }
-        summary.actions += actions.count
         return actions
+    }
+
+    /// The outbox actions of `output` as the rebuild records them, and its counts in the summary.
+    private mutating func record(_ output: WorkflowOutput, of subscriptionID: String, into actions: inout [RebuildAction]) {
+        let outbox = output.outbox
+        actions += outbox.map { RebuildAction(subscriptionID: subscriptionID, eventID: $0.eventID, action: $0.action) }
+        summary.actions += outbox.count
+        timersFired += output.firedTimers.count
+        finalFlushesConfirmed += output.finalFlushesConfirmed
     }
 }

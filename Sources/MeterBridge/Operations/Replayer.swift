@@ -15,9 +15,9 @@ public struct RebuildUnsupported: Error, CustomStringConvertible {
     }
 }
 
-/// `meterbridge replay`: re-runs stored events through the state machine (SPEC.md §4).
+/// `meterbridge replay`: re-runs stored events through the state machine (docs/commands.md).
 ///
-/// A replay of selected events goes through the processor's own path (`SubscriptionStep`, then one commit per
+/// A replay of selected events goes through the processor's own path (`SubscriptionWorkflow`, then one commit per
 /// subscription), so a failed event that decodes now ends `processed`, with the actions it implies pending for the
 /// reporter, exactly as if the processor had taken it. It may run beside `serve`: each commit checks that the
 /// subscription's stored state is still the one the replay started from, and starts over when `serve` changed it.
@@ -96,25 +96,22 @@ public struct Replayer: Sendable {
         }
         summary.read = selected.count
         let nowMs = clock.nowMilliseconds()
-        let (order, bySubscription, unrouted) = Self.group(selected, subscription: \.event.subscriptionID)
+        let (order, bySubscription, unrouted) = SubscriptionGroups.group(selected, subscription: \.event.subscriptionID)
         if !unrouted.isEmpty {
-            // The processor's rule for events that name no subscription: meter error reports count as processed
-            // (readiness reports them from the inbox), everything else is ignored.
-            let finished = unrouted.map { event -> (id: String, status: EventStatus) in
-                (event.id, event.type == EventType.meterErrorReportTriggered ? .processed : .ignored)
-            }
-            try await store.commit(BillingCommit(subscription: nil, finishedEvents: finished, at: nowMs))
-            summary.applied += finished.count { $0.status == .processed }
-            summary.ignored += finished.count { $0.status == .ignored }
+            let commit = BillingCommit(finishingUnrouted: unrouted.map { ($0.id, $0.type) }, at: nowMs)
+            try await store.commit(commit)
+            summary.applied += commit.finishedEvents.count { $0.status == .processed }
+            summary.ignored += commit.finishedEvents.count { $0.status == .ignored }
         }
         var done = unrouted.count
         progress(ReplayProgress(done: done, total: selected.count))
         for subscriptionID in order {
             let events = bySubscription[subscriptionID] ?? []
-            let step = try await replay(events, of: subscriptionID, store: store, nowMs: nowMs, summary: &summary)
-            summary.applied += step.finished.count { $0.status == .processed }
-            summary.ignored += step.finished.count { $0.status != .processed }
-            for (event, error) in step.failed {
+            let output = try await replay(events, of: subscriptionID, store: store, nowMs: nowMs, summary: &summary)
+            summary.applied += output.events.count { $0.outcome == .processed }
+            summary.ignored += output.events.count { $0.outcome == .ignored }
+            for (eventID, error) in output.failures {
+                guard let event = events.first(where: { $0.id == eventID }) else { continue }
                 let delay = RetryBackoff.delay(afterAttempt: event.attempts + 1)
                 try await store.markFailed(id: event.id, error: error, nextAttemptAt: nowMs + delay, maxAttempts: maxAttempts)
                 summary.recordFailure(id: event.id, type: event.type, error: error)
@@ -126,20 +123,16 @@ public struct Replayer: Sendable {
         return summary
     }
 
-    /// One subscription's events through `SubscriptionStep`, committed only on top of the state it read.
+    /// One subscription's events through the workflow, committed only on top of the state it read.
     private func replay(
         _ events: [StoredEvent], of subscriptionID: String, store: any ReplayStore, nowMs: Int64, summary: inout ReplaySummary
-    ) async throws -> SubscriptionStep {
+    ) async throws -> WorkflowOutput {
         var conflicts = 0
         while true {
-            let record = try await store.subscription(id: subscriptionID)
-            var step = try SubscriptionStep(subscriptionID: subscriptionID, stored: record, configuration: machine, nowMs: nowMs)
-            for event in events { step.apply(event) }
-            let commit = try step.commit()
             do {
-                try await store.commit(commit, ifStateIs: record?.state)
-                summary.actions += commit.actions.count
-                return step
+                let output = try await store.runWorkflow(events.map(WorkflowInput.init), subscriptionID: subscriptionID, configuration: machine, nowMs: nowMs)
+                summary.actions += output.outbox.count
+                return output
             } catch let conflict as BillingStateConflict where conflicts < 10 {
                 // `serve` committed this subscription meanwhile: start again from what it wrote.
                 conflicts += 1
@@ -160,24 +153,6 @@ public struct Replayer: Sendable {
             start += 500
         }
         return events.sortedInStripeOrder()
-    }
-
-    /// Events grouped per subscription, in order of first appearance, each group in input order; and those of none.
-    static func group<Event>(
-        _ events: [Event], subscription: KeyPath<Event, String?>
-    ) -> (order: [String], groups: [String: [Event]], unrouted: [Event]) {
-        var order: [String] = []
-        var groups: [String: [Event]] = [:]
-        var unrouted: [Event] = []
-        for event in events {
-            guard let id = event[keyPath: subscription] else {
-                unrouted.append(event)
-                continue
-            }
-            if groups[id] == nil { order.append(id) }
-            groups[id, default: []].append(event)
-        }
-        return (order, groups, unrouted)
     }
 }
 

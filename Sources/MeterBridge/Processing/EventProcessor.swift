@@ -73,17 +73,7 @@ public struct EventProcessor: Service {
         let nowMs = clock.nowMilliseconds()
         let batch = try await inbox.pendingEvents(dueAt: nowMs, limit: configuration.batchSize)
         guard !batch.isEmpty else { return 0 }
-        var order: [String] = []
-        var bySubscription: [String: [StoredEvent]] = [:]
-        var unrouted: [StoredEvent] = []
-        for event in batch {
-            guard let subscription = event.event.subscriptionID else {
-                unrouted.append(event)
-                continue
-            }
-            if bySubscription[subscription] == nil { order.append(subscription) }
-            bySubscription[subscription, default: []].append(event)
-        }
+        let (order, bySubscription, unrouted) = SubscriptionGroups.group(batch, subscription: \.event.subscriptionID)
         if !unrouted.isEmpty { try await finishUnrouted(unrouted, nowMs: nowMs) }
         guard let leases else {
             try await process(order, bySubscription, nowMs: nowMs)
@@ -120,38 +110,39 @@ public struct EventProcessor: Service {
     }
 
     private func process(_ subscriptionID: String, events: [StoredEvent], nowMs: Int64) async throws {
-        let stored = try await state.subscription(id: subscriptionID)
-        var step = try SubscriptionStep(subscriptionID: subscriptionID, stored: stored, configuration: configuration.machine, nowMs: nowMs)
-        for event in events { step.apply(event) }
+        let output: WorkflowOutput
         do {
-            // Guarded: a replay beside `serve`, or another instance whose lease on it lapsed, may have committed since
-            // the read. Then nothing is written, the events stay pending, and the next round applies them afresh.
-            try await state.commit(try step.commit(), ifStateIs: stored?.state)
+            output = try await state.runWorkflow(events.map(WorkflowInput.init), subscriptionID: subscriptionID, configuration: configuration.machine, nowMs: nowMs)
         } catch let conflict as BillingStateConflict {
+            // Nothing was written: the events stay pending, and the next round applies them afresh.
             metrics.increment("meterbridge_state_conflicts_total", [])
             logger.notice("Subscription changed while its events were applied; retrying them", metadata: [
                 "stripe.subscription.id": "\(subscriptionID)", "error": "\(conflict)",
             ])
             return
         }
-        if !step.actions.isEmpty { actionsSignal?.poke() }
-        for (id, status) in step.finished {
-            metrics.recordEventProcessed(type: events.first { $0.id == id }?.type ?? "unknown", outcome: status.rawValue)
+        if !output.outbox.isEmpty { actionsSignal?.poke() }
+        let byID = Dictionary(events.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for result in output.events {
+            if let status = EventStatus(finished: result.outcome) {
+                metrics.recordEventProcessed(type: byID[result.eventID]?.type ?? "unknown", outcome: status.rawValue)
+            }
         }
-        for (event, error) in step.failed { try await fail(event, error: error, nowMs: nowMs) }
-        if !step.actions.isEmpty {
-            logger.debug("Subscription updated", metadata: ["stripe.subscription.id": "\(subscriptionID)", "actions": "\(step.actions.count)"])
+        for (eventID, reason) in output.failures {
+            guard let event = byID[eventID] else { continue }
+            try await fail(event, error: reason, nowMs: nowMs)
+        }
+        if !output.outbox.isEmpty {
+            logger.debug("Subscription updated", metadata: ["stripe.subscription.id": "\(subscriptionID)", "actions": "\(output.outbox.count)"])
         }
     }
 
     // Events that name no subscription (customers, upcoming invoices of none, meter error reports): nothing in the
-    // per-subscription state to change. Meter error reports count as processed: /readyz reports them from the inbox.
+    // per-subscription state to change.
     private func finishUnrouted(_ events: [StoredEvent], nowMs: Int64) async throws {
-        let finished = events.map { event -> (id: String, status: EventStatus) in
-            (event.id, event.type == EventType.meterErrorReportTriggered ? .processed : .ignored)
-        }
-        try await state.commit(BillingCommit(subscription: nil, finishedEvents: finished, at: nowMs))
-        for event in events { metrics.recordEventProcessed(type: event.type, outcome: "ignored") }
+        let commit = BillingCommit(finishingUnrouted: events.map { ($0.id, $0.type) }, at: nowMs)
+        try await state.commit(commit)
+        for (event, finished) in zip(events, commit.finishedEvents) { metrics.recordEventProcessed(type: event.type, outcome: finished.status.rawValue) }
     }
 
     private func fail(_ event: StoredEvent, error: String, nowMs: Int64) async throws {

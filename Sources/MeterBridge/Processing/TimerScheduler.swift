@@ -60,18 +60,16 @@ public struct TimerScheduler: Service {
     private func fire(_ bySubscription: [String: [TimerRecord]], nowMs: Int64) async throws -> Int {
         var fired = 0
         for (subscriptionID, timers) in bySubscription {
-            let stored = try await state.subscription(id: subscriptionID)
-            var step = try SubscriptionStep(subscriptionID: subscriptionID, stored: stored, configuration: machine, nowMs: nowMs)
-            for timer in timers { step.fire(timer) }
+            let output: WorkflowOutput
             do {
                 // Guarded, as the processor's commits: a step applied meanwhile elsewhere means fire again next tick.
-                try await state.commit(try step.commit(), ifStateIs: stored?.state)
+                output = try await state.runWorkflow(timers.map { .timer(id: $0.id) }, subscriptionID: subscriptionID, configuration: machine, nowMs: nowMs)
             } catch let conflict as BillingStateConflict {
                 logger.notice("Subscription changed while its timers fired; firing them next tick", metadata: ["error": "\(conflict)"])
                 continue
             }
             fired += timers.count
-            if !step.actions.isEmpty { actionsSignal?.poke() }
+            if !output.outbox.isEmpty { actionsSignal?.poke() }
             logger.debug("Timers fired", metadata: ["stripe.subscription.id": "\(subscriptionID)", "timers": "\(timers.map(\.id))"])
         }
         return fired

@@ -1,31 +1,26 @@
 import BillingCore
 import BillingStore
 import Logging
-import Foundation
 
 /// The outbox actions a flush round took, and what they ask of it.
 struct TakenActions {
-    var actions: [OutboxAction] = []
+    /// The actions the round carries out, marked done together once it did.
+    var seqs: [Int64] = []
     /// Customers whose usage a boundary flush asked for.
     var customers: Set<String> = []
-    var rereports: [RereportRequest] = []
-    var finalFlushes: [FinalFlush] = []
+    /// Mid-cycle switches' re-reports of an item's period-to-date usage.
+    var rereports: [SubscriptionItemPeriod] = []
+    /// Final flushes (item removed or subscription deleted) to confirm to the workflow once sent.
+    var finalFlushes: [SubscriptionItemPeriod] = []
 
-    /// Marks every taken action done, after the round carried them out.
+    /// Marks every taken action done in one write, after the round carried them out.
     func markDone(in state: any BillingStateStore, at now: Int64) async throws {
-        for action in actions { try await state.markActionDone(seq: action.seq, at: now) }
+        try await state.markActionsDone(seqs: seqs, at: now)
     }
 }
 
-/// A mid-cycle switch's re-report of an item's period-to-date usage.
-struct RereportRequest: Hashable {
-    var subscriptionID: String
-    var itemID: String
-    var periodStart: Int64
-}
-
-/// A final flush (item removed or subscription deleted) that must be confirmed to the state machine once sent.
-struct FinalFlush: Hashable {
+/// One period of one item of a subscription, as an outbox action names it.
+struct SubscriptionItemPeriod: Hashable {
     var subscriptionID: String
     var itemID: String
     var periodStart: Int64
@@ -36,29 +31,44 @@ extension UsageReporter {
     /// and shadow meters are in the subscription state the planner reads. Re-reports and final flushes need more.
     func takeActions() async throws -> TakenActions {
         var taken = TakenActions()
-        taken.actions = try await state.pendingActions(limit: 10_000)
         var customerOf: [String: String?] = [:]
-        for action in taken.actions {
-            let record = try? ActionRecord.decode(action.payload)
-            switch action.kind {
-            case "flush":
-                if customerOf[action.subscriptionID] == nil {
-                    customerOf[action.subscriptionID] = try await state.subscription(id: action.subscriptionID)?.customerID
+        for row in try await state.pendingActions(limit: 10_000) {
+            let action: BillingAction
+            switch row.action {
+            case .success(let decoded):
+                action = decoded
+            case .failure(let error):
+                // Written by a release this one cannot read: given up with the reason, visible in `status`.
+                try await state.markActionFailed(seq: row.seq, error: error.description, maxAttempts: 1)
+                logger.error("Outbox action cannot be read", metadata: ["outbox.seq": "\(row.seq)", "error": "\(error)"])
+                continue
+            }
+            taken.seqs.append(row.seq)
+            switch action {
+            case .flush(let flush):
+                if customerOf[row.subscriptionID] == nil {
+                    customerOf[row.subscriptionID] = try await state.subscription(id: row.subscriptionID)?.customerID
                 }
-                if let customer = customerOf[action.subscriptionID] ?? nil { taken.customers.insert(customer) }
-                if record?.reason == FlushReason.final.rawValue, let item = record?.itemID, let start = record?.periodStart {
-                    taken.finalFlushes.append(FinalFlush(subscriptionID: action.subscriptionID, itemID: item, periodStart: start))
+                if let customer = customerOf[row.subscriptionID] ?? nil { taken.customers.insert(customer) }
+                if flush.reason == .final {
+                    taken.finalFlushes.append(SubscriptionItemPeriod(subscriptionID: row.subscriptionID, itemID: flush.itemID, periodStart: flush.key.periodStart))
                 }
-            case "rereport":
-                if let item = record?.itemID, let start = record?.periodStart {
-                    taken.rereports.append(RereportRequest(subscriptionID: action.subscriptionID, itemID: item, periodStart: start))
-                }
-            case "meter_error_reported":
+            case .rereport(let period):
+                taken.rereports.append(SubscriptionItemPeriod(subscriptionID: row.subscriptionID, itemID: period.itemID, periodStart: period.period.start))
+            case .meterErrorReported(let report):
                 metrics.increment("meterbridge_meter_error_reports_total", [])
-                logger.warning("Stripe reported meter event errors", metadata: ["stripe.subscription.id": "\(action.subscriptionID)", "detail": "\(record?.detail ?? "")"])
-            case "ambiguous_snapshot_tie":
-                logger.notice("Two snapshots of the same second were ordered by event id", metadata: ["detail": "\(record?.detail ?? "")"])
-            default:
+                logger.warning("Stripe reported meter event errors", metadata: [
+                    "stripe.subscription.id": "\(row.subscriptionID)", "stripe.event.id": "\(report.eventID)", "stripe.meter.id": "\(report.meterID ?? "unknown")",
+                ])
+            case .ambiguousSnapshotTie(let kept, let other):
+                logger.notice("Two snapshots of the same second were ordered by event id", metadata: [
+                    "stripe.subscription.id": "\(row.subscriptionID)", "stripe.event.kept": "\(kept)", "stripe.event.other": "\(other)",
+                ])
+            case .openPeriod, .switchMode, .startShadowMeter, .stopShadowMeter, .lockPeriod, .carryUsage:
+                // Already in the subscription state the planner reads: nothing to do beyond the round itself.
+                break
+            case .scheduleTimer, .cancelTimer:
+                // Never in the outbox (the timers table holds them); a row of one has nothing to carry out.
                 break
             }
         }
@@ -67,18 +77,19 @@ extension UsageReporter {
 
     /// Tells the state machine that a final flush reached Stripe, so the period can lock: once no report of the
     /// item's customer is still pending.
-    func confirmFinalFlushes(_ flushes: [FinalFlush]) async throws {
+    func confirmFinalFlushes(_ flushes: [SubscriptionItemPeriod]) async throws {
         guard !flushes.isEmpty else { return }
         let nowMs = clock.nowMilliseconds()
         for flush in Set(flushes) {
             guard let record = try await state.subscription(id: flush.subscriptionID), let customer = record.customerID else { continue }
             let outstanding = try await ledger.reports(customerID: customer).contains { $0.status != .sent && $0.purpose == .usage }
             guard !outstanding else { continue }
-            var step = try SubscriptionStep(subscriptionID: flush.subscriptionID, stored: record, configuration: configuration.machine, nowMs: nowMs)
-            step.confirmFinalFlush(itemID: flush.itemID, periodStart: flush.periodStart)
             // Guarded: an event applied meanwhile (here or on another instance) fails this round, whose actions then
             // stay pending, and the next round confirms on top of the new state.
-            try await state.commit(try step.commit(), ifStateIs: record.state)
+            _ = try await state.runWorkflow(
+                [.finalFlushConfirmed(itemID: flush.itemID, periodStart: flush.periodStart)], subscriptionID: flush.subscriptionID,
+                configuration: configuration.machine, nowMs: nowMs
+            )
         }
     }
 }

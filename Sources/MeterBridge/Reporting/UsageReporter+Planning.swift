@@ -56,7 +56,7 @@ extension UsageReporter {
 
     /// Re-reports period-to-date usage on an item's new price after a mid-cycle switch: Stripe bills only
     /// usage reported after the price changed.
-    func planRereports(_ requests: [RereportRequest]) async throws -> Int {
+    func planRereports(_ requests: [SubscriptionItemPeriod]) async throws -> Int {
         var planned: [PlannedReport] = []
         let now = clock.nowSeconds()
         for request in requests {

@@ -6,9 +6,9 @@ import StripeAPI
 
 /// Reports usage to Stripe: aggregates pending usage per item and period (per customer and meter without a
 /// subscription), writes each report row before sending it, and sends with the row's key so that a retry after
-/// any failure or crash is recognised by Stripe (SPEC.md §5 "Reporting").
+/// any failure or crash is recognised by Stripe (docs/billing-rules.md, reporting).
 public struct UsageReporter: Service {
-    /// Tuning; the defaults follow SPEC.md §4.
+    /// Tuning; the defaults are those of docs/configuration.md.
     public struct Configuration: Sendable {
         /// Seconds between regular flushes (`flush.interval`).
         public var interval: Duration = .seconds(60)
