@@ -1,6 +1,6 @@
 extension BillingInput {
     /// The input for a decoded Stripe event, in either API shape; nil for event types the state
-    /// machine does not handle (SPEC.md §5: they are stored and marked `ignored`).
+    /// machine does not handle (docs/billing-rules.md: they are stored and marked `ignored`).
     ///
     /// Throws when a handled type carries an object of the wrong kind or a malformed one.
     public init?(event: StripeEvent) throws(EventDecodingError) {

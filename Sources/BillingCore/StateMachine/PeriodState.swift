@@ -1,4 +1,4 @@
-/// The lifecycle of a local billing period (SPEC.md §5). It only ever moves forward, so merging
+/// The lifecycle of a local billing period (docs/state-machine.md). It only ever moves forward, so merging
 /// facts in any order ends in the same state.
 public enum PeriodState: String, Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
     /// Usage accrues and is reported at the flush interval.

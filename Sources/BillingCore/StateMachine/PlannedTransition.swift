@@ -13,7 +13,7 @@ public struct PlannedTransition: Sendable, Hashable {
     /// Known when the phase price was expanded or the price was seen on an item before.
     public var toMode: ReportingMode?
 
-    /// A legacy metered price replaced by a meter price: the migration of SPEC.md §5.
+    /// A legacy metered price replaced by a meter price: the migration docs/billing-rules.md describes.
     public var isMeterMigration: Bool {
         fromMode == .legacy && toMode == .meter
     }

@@ -1,4 +1,4 @@
-/// The order of subscription snapshots: the per-object watermark (SPEC.md §5 "Ordering").
+/// The order of subscription snapshots: the per-object watermark (docs/billing-rules.md, ordering).
 ///
 /// Snapshots compare by event `created`; within one second by the snapshot's own progress (later
 /// current period, then more advanced status, then `cancel_at_period_end` set) and finally by

@@ -1,4 +1,4 @@
-/// Usage still pending in `from` moves to `to` (SPEC.md §5: nothing is dropped; usage that cannot
+/// Usage still pending in `from` moves to `to` (docs/billing-rules.md: nothing is dropped; usage that cannot
 /// go where it belongs is carried into the current period).
 public struct UsageCarry: Sendable, Hashable {
     public var from: ItemPeriod
