@@ -16,6 +16,7 @@ struct ServeCommand: AsyncParsableCommand {
             HTTPS when tls.cert and tls.key are set (MB_TLS_CERT, MB_TLS_KEY). SIGTERM or SIGINT stops accepting, finishes in-flight \
             commits and closes the store.
 
+
             """ + MeterBridgeSettings.helpText
     )
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything meterbridge reads from its config file and environment, with the defaults filled in. Each setting's key,
 /// environment variable, default and meaning are declared once, in `MeterBridgeSettings` (the groups in `Settings/`);
 /// the defaults below are read from there.

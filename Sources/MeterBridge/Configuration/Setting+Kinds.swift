@@ -7,7 +7,7 @@ extension Setting where Value: FixedWidthInteger {
     /// A whole number within `range`; `unit` (seconds, bytes…) is what help text calls it.
     static func integer(
         _ key: String, environment: String, default defaultValue: Value, in range: ClosedRange<Value>, unit: String, summary: String,
-        at target: WritableKeyPath<MeterBridgeConfiguration, Value> & Sendable
+        at target: SettingTarget<Value>
     ) -> Setting {
         Setting(
             key, environment: environment, default: defaultValue, values: "\(unit), \(range.lowerBound) to \(range.upperBound)",
@@ -28,7 +28,7 @@ extension Setting where Value == Bool {
     /// `true`/`false` (also `yes`/`no`, `on`/`off`, `1`/`0`, as environment variables often say it).
     static func boolean(
         _ key: String, environment: String, default defaultValue: Bool, summary: String,
-        at target: WritableKeyPath<MeterBridgeConfiguration, Bool> & Sendable
+        at target: SettingTarget<Bool>
     ) -> Setting {
         Setting(
             key, environment: environment, default: defaultValue, values: "true or false", summary: summary, at: target,
@@ -49,7 +49,7 @@ extension Setting where Value: RawRepresentable & CaseIterable, Value.RawValue =
     /// One of an enumeration's raw values, case-insensitively.
     static func choice(
         _ key: String, environment: String, default defaultValue: Value, summary: String,
-        at target: WritableKeyPath<MeterBridgeConfiguration, Value> & Sendable
+        at target: SettingTarget<Value>
     ) -> Setting {
         let names = Value.allCases.map(\.rawValue)
         return Setting(
@@ -71,7 +71,7 @@ extension Setting where Value == String? {
     /// Text without a default; `check` refuses a wrong value. A secret's errors never quote it.
     static func optionalText(
         _ key: String, environment: String, values: String, summary: String, secret: Bool = false,
-        at target: WritableKeyPath<MeterBridgeConfiguration, String?> & Sendable,
+        at target: SettingTarget<String?>,
         check: @escaping @Sendable (String, SettingInput) throws(ConfigurationError) -> Void = { _, _ in }
     ) -> Setting {
         Setting(
@@ -90,7 +90,7 @@ extension Setting where Value == String {
     /// A Stripe API version such as `2025-02-24.acacia` (older ones have no name: `2020-08-27`); `check` may refuse more.
     static func stripeVersion(
         _ key: String, environment: String, default defaultValue: String, summary: String,
-        at target: WritableKeyPath<MeterBridgeConfiguration, String> & Sendable,
+        at target: SettingTarget<String>,
         check: @escaping @Sendable (String, SettingInput) throws(ConfigurationError) -> Void = { _, _ in }
     ) -> Setting {
         Setting(

@@ -7,7 +7,7 @@ public struct Setting<Value: Sendable>: ParsedSetting {
     public let values: String
     public let summary: String
     public let isSecret: Bool
-    let target: WritableKeyPath<MeterBridgeConfiguration, Value> & Sendable
+    let target: SettingTarget<Value>
     let parse: @Sendable (SettingInput) throws(ConfigurationError) -> Value
     let show: @Sendable (Value) -> String?
 
@@ -16,7 +16,7 @@ public struct Setting<Value: Sendable>: ParsedSetting {
     ///   - show: the default as a reader would write it; nil when there is none.
     init(
         _ key: String, environment: String?, default defaultValue: Value, values: String, summary: String, secret: Bool = false,
-        at target: WritableKeyPath<MeterBridgeConfiguration, Value> & Sendable,
+        at target: SettingTarget<Value>,
         parse: @escaping @Sendable (SettingInput) throws(ConfigurationError) -> Value,
         show: @escaping @Sendable (Value) -> String?
     ) {
@@ -59,3 +59,6 @@ protocol ParsedSetting: ConfigurationSetting {
     /// Parses `input` and stores the value in `configuration`; a wrong value throws, naming the key and its source.
     func apply(_ input: SettingInput, to configuration: inout MeterBridgeConfiguration) throws(ConfigurationError)
 }
+
+/// Where a setting's value goes in the configuration; Sendable, so a setting can live in a static table.
+typealias SettingTarget<Value> = any WritableKeyPath<MeterBridgeConfiguration, Value> & Sendable
