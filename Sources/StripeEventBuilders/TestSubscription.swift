@@ -1,6 +1,6 @@
 import BillingCore
 
-/// The two payload shapes Stripe renders (SPEC.md §1 "API versions change payload shapes").
+/// The two payload shapes Stripe renders (docs/billing-rules.md, "API versions: acacia and basil").
 public enum APIShape: String, CaseIterable, CustomStringConvertible, Sendable {
     /// Up to 2025-02-24.acacia: subscription-level periods, `invoice.subscription`, `aggregate_usage`.
     case acacia

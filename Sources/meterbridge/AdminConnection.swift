@@ -40,7 +40,7 @@ struct AdminConnection: ParsableArguments {
         return text
     }
 
-    /// `code: message` from an error body of SPEC.md §3, or the body as it is.
+    /// `code: message` from an error body (docs/http-api.md, "Errors"), or the body as it is.
     static func errorSummary(_ body: String) -> String {
         guard let error = try? JSONParser.parse(body)["error"], let message = error["message"]?.stringValue else { return body }
         return (error["code"]?.stringValue).map { "\($0): \(message)" } ?? message

@@ -12,7 +12,12 @@ struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Run the webhook listener, health and metrics endpoints on the configured store.",
-        discussion: "HTTPS when tls.cert and tls.key are set (MB_TLS_CERT, MB_TLS_KEY). SIGTERM or SIGINT stops accepting, finishes in-flight commits and closes the store."
+        discussion: """
+            HTTPS when tls.cert and tls.key are set (MB_TLS_CERT, MB_TLS_KEY). SIGTERM or SIGINT stops accepting, finishes in-flight \
+            commits and closes the store.
+
+
+            """ + MeterBridgeSettings.helpText
     )
 
     @OptionGroup var global: GlobalOptions

@@ -2,7 +2,8 @@ import BillingCore
 import Foundation
 import Testing
 
-/// Vectors made by stripe-python (scripts/gen_signature_vectors.py): meterbridge must agree with it, except where SPEC.md says otherwise.
+/// Vectors made by stripe-python (scripts/gen_signature_vectors.py): meterbridge must agree with it, except where docs/billing-rules.md
+/// ("Webhook signatures") says otherwise.
 struct SignatureVectorTests {
     struct Verdict: Decodable, Equatable {
         let accepted: Bool
@@ -32,7 +33,7 @@ struct SignatureVectorTests {
         return try! JSONDecoder().decode(VectorFile.self, from: Data(contentsOf: url)).vectors
     }()
 
-    // The only places where SPEC.md §1 makes meterbridge differ from stripe-python.
+    // The only places where meterbridge differs from stripe-python (docs/billing-rules.md, "Webhook signatures").
     static let documentedDeviations: Set<String> = ["future_timestamp", "spaces_tolerated"]
 
     @Test func vectorSetCoversEveryCaseTheIssueNames() {

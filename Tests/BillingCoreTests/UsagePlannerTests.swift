@@ -2,7 +2,7 @@ import BillingCore
 import StripeEventBuilders
 import Testing
 
-/// Where pending usage goes, and in how many calls (SPEC.md §5 "Routing usage", "Reporting").
+/// Where pending usage goes, and in how many calls (docs/billing-rules.md, "Routing usage" and "Reporting, keys and retries").
 struct UsagePlannerTests {
     static let start: Int64 = 1_762_000_000
     static let month: Int64 = 30 * 86_400

@@ -70,6 +70,36 @@ struct ConfigurationLoaderTests {
         #expect(configuration.adminToken == "t0ken")
     }
 
+    @Test func aYAMLListReachesTheParserAsAList() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = directory.path + "/meterbridge.yaml"
+        // A comma inside a list item stays inside it: the list is never joined into text and split again.
+        try "webhook:\n  secrets: ['whsec_a,b', whsec_c]\n".write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try ConfigurationLoader.load(file: file, environment: [:]).webhook.secrets == ["whsec_a,b", "whsec_c"])
+        // The environment still says a list as comma-separated text, and overrides the file.
+        let overridden = try ConfigurationLoader.load(file: file, environment: ["MB_WEBHOOK_SECRETS": "whsec_x, whsec_y"])
+        #expect(overridden.webhook.secrets == ["whsec_x", "whsec_y"])
+        // A list where one value is expected is named as such, not parsed as the text of its items.
+        try "webhook:\n  tolerance: [1, 2]\n".write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(performing: { try ConfigurationLoader.load(file: file, environment: [:]) }, throws: { error in
+            "\(error)" == "configuration error: webhook.tolerance (\(file)): expected a single value, found a list"
+        })
+    }
+
+    @Test func errorLinesNameTheSettingTheSourceAndTheProblem() {
+        let cases: [([String: String], String)] = [
+            (["MB_WEBHOOK_TOLERANCE": "abc"], "configuration error: webhook.tolerance (MB_WEBHOOK_TOLERANCE): expected a whole number from 1 to 86400, got 'abc'"),
+            (["MB_LIVEMODE": "production"], "configuration error: webhook.livemode (MB_LIVEMODE): expected one of live, test, any, got 'production'"),
+            (["MB_SHADOW_METER": "maybe"], "configuration error: migration.shadow_meter (MB_SHADOW_METER): expected true or false, got 'maybe'"),
+            (["MB_TLS_KEY": "/tmp/key.pem"], "configuration error: tls.cert: tls.key is set but tls.cert is not; set both for HTTPS (MB_TLS_CERT, MB_TLS_KEY)"),
+            (["MB_STRIPE_API_BASE": "ftp://x"], "configuration error: stripe.api_base (MB_STRIPE_API_BASE): expected an http:// or https:// URL, got 'ftp://x'"),
+        ]
+        for (environment, line) in cases {
+            #expect(performing: { try ConfigurationLoader.load(environment: environment) }, throws: { "\($0)" == line })
+        }
+    }
+
     @Test(arguments: [
         (["MB_WEBHOOK_TOLERANCE": "abc"], "webhook.tolerance", "MB_WEBHOOK_TOLERANCE"),
         (["MB_BODY_LIMIT": "-1"], "webhook.body_limit", "MB_BODY_LIMIT"),

@@ -4,7 +4,7 @@ import Foundation
 import MeterBridgeTesting
 import Testing
 
-/// SIGKILL during concurrent deliveries loses no acknowledged event and stores none twice (SPEC.md §6 durability).
+/// SIGKILL during concurrent deliveries loses no acknowledged event and stores none twice (docs/http-api.md: never a 2xx before the commit).
 @Suite(.serialized)
 struct CrashRecoveryTests {
     static let secret = "whsec_crash_test_secret"

@@ -133,7 +133,7 @@ struct UsageReportingTests {
         }
     }
 
-    /// SPEC.md §6: one Stripe call per item (or customer and meter) per flush interval, whatever the volume.
+    /// docs/billing-rules.md, "Reporting, keys and retries": one Stripe call per item (or customer and meter) per flush interval, whatever the volume.
     @Test(arguments: [10, 1_000, 100_000])
     func oneCallPerItemPerFlushWhateverTheVolume(recordsPerItem: Int) async throws {
         try await ReportingWorld.run { world in

@@ -8,7 +8,7 @@ import MeterBridgeTesting
 import NIOCore
 import Testing
 
-/// `POST /webhooks/stripe`, row by row of SPEC.md §3, on a real SQLite file.
+/// `POST /webhooks/stripe`, row by row of docs/http-api.md, on a real SQLite file.
 struct WebhookEndpointTests {
     @Test func aSignedEventIsStoredThenAcknowledgedAndADuplicateSaysSo() async throws {
         try await WebhookHarness.run { harness, client in

@@ -82,7 +82,7 @@ struct WebhookHarness {
 /// Logs nowhere: tests never bootstrap the global logging system.
 let quietLogger = Logger(label: "meterbridge.tests", factory: { _ in SwiftLogNoOpLogHandler() })
 
-/// The JSON error body of SPEC.md §3, decoded for assertions.
+/// The JSON error body (docs/http-api.md, "Errors"), decoded for assertions.
 struct ErrorBody: Decodable, Equatable {
     struct Detail: Decodable, Equatable {
         let type: String

@@ -1,4 +1,4 @@
-/// How usage for a subscription item reaches Stripe, derived from its price (SPEC.md §5 "Routing usage").
+/// How usage for a subscription item reaches Stripe, derived from its price (docs/billing-rules.md, "Routing usage").
 public enum ReportingMode: String, Sendable, Codable {
     /// Legacy usage records (`POST /v1/subscription_items/{id}/usage_records`).
     case legacy

@@ -1,4 +1,5 @@
-/// Why a webhook delivery failed signature verification; codes and messages follow SPEC.md §3 and Stripe's SDKs.
+/// Why a webhook delivery failed signature verification; codes and messages follow Stripe's SDKs
+/// (docs/http-api.md, "POST /webhooks/stripe").
 public struct SignatureVerificationError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The machine-readable reason, sent as the `code` of the JSON error body.
     public enum Code: String, Sendable, CaseIterable {

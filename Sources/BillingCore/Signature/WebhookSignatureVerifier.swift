@@ -1,4 +1,4 @@
-/// Verifies Stripe's `Stripe-Signature` over the raw request body against every configured secret (SPEC.md §1).
+/// Verifies Stripe's `Stripe-Signature` over the raw request body against every configured secret (docs/billing-rules.md, "Webhook signatures").
 public struct WebhookSignatureVerifier: Sendable {
     /// Stripe's SDK default: deliveries signed more than 300 seconds from now are refused.
     public static let defaultTolerance: Int64 = 300

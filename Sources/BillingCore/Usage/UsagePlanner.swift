@@ -1,4 +1,4 @@
-/// Decides where pending usage goes and in how many calls (SPEC.md §5 "Routing usage" and "Reporting").
+/// Decides where pending usage goes and in how many calls (docs/billing-rules.md, "Routing usage" and "Reporting, keys and retries").
 ///
 /// Pure: the reporter passes the usage, the customer's subscription states and the time, and gets back the
 /// reports to create. One report per item and period (per customer and meter without a subscription), so the

@@ -117,7 +117,7 @@ public struct MeterBridgeRuntime: Sendable {
         )
     }
 
-    /// The state machine's settings from the service configuration (SPEC.md §4 flush.* and migration.*).
+    /// The state machine's settings from the service configuration (flush.* and migration.*, docs/configuration.md).
     public static func machineConfiguration(_ configuration: MeterBridgeConfiguration) -> BillingMachineConfiguration {
         var machine = BillingMachineConfiguration()
         machine.boundaryLead = configuration.flush.boundaryLead

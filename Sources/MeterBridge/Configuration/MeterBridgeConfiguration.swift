@@ -1,84 +1,70 @@
-import BillingCore
 import Foundation
 
-/// Everything meterbridge reads from its config file and environment (SPEC.md §4), with the defaults filled in.
+/// Everything meterbridge reads from its config file and environment, with the defaults filled in. Each setting's key,
+/// environment variable, default and meaning are declared once, in `MeterBridgeSettings` (the groups in `Settings/`);
+/// the defaults below are read from there.
 public struct MeterBridgeConfiguration: Sendable, Equatable {
-    /// Where the store lives: `database_url` / `MB_DATABASE_URL` (`sqlite:meterbridge.sqlite`).
-    public var database: DatabaseLocation = .sqlite(path: "meterbridge.sqlite")
-    /// `listen` / `MB_LISTEN`: host and port (`127.0.0.1:8080`).
-    public var listen = ListenAddress(host: "127.0.0.1", port: 8080)
-    /// `tls.cert` + `tls.key` / `MB_TLS_CERT` + `MB_TLS_KEY`: PEM files; HTTPS when both are set.
-    public var tls: TLSFiles?
+    public var database: DatabaseLocation = StoreSettings.databaseURL.defaultValue
+    public var listen: ListenAddress = ServerSettings.listen.defaultValue
+    public var tlsCertificatePath: String? = ServerSettings.tlsCertificate.defaultValue
+    public var tlsKeyPath: String? = ServerSettings.tlsKey.defaultValue
     public var webhook = Webhook()
-    /// `admin_token` / `MB_ADMIN_TOKEN`: bearer token for `/v1/*`; the admin API is off when unset. Secret.
-    public var adminToken: String?
+    /// The admin API is off while this is nil. Secret.
+    public var adminToken: String? = AdminSettings.token.defaultValue
     public var stripe = Stripe()
     public var flush = Flush()
     public var migration = Migration()
-    /// `metrics`: the metric catalogue, by metric name.
-    public var metrics: [String: MetricDefinition] = [:]
+    /// The metric catalogue, by metric name.
+    public var metrics: [String: MetricDefinition] = MetricSettings.catalogue.defaultValue
 
     public init() {}
 
-    /// The webhook endpoint's settings.
+    /// The certificate and key for native HTTPS, when both are set (the loader refuses one without the other).
+    public var tls: TLSFiles? {
+        guard let tlsCertificatePath, let tlsKeyPath else { return nil }
+        return TLSFiles(certificatePath: tlsCertificatePath, privateKeyPath: tlsKeyPath)
+    }
+
+    /// The webhook endpoint's settings (`WebhookSettings`).
     public struct Webhook: Sendable, Equatable {
-        /// `webhook.secrets` / `MB_WEBHOOK_SECRETS`: every `whsec_…` secret accepted (rotation). Secret.
-        public var secrets: [String] = []
-        /// `webhook.tolerance` / `MB_WEBHOOK_TOLERANCE`: seconds (300).
-        public var tolerance: Int64 = WebhookSignatureVerifier.defaultTolerance
-        /// `webhook.body_limit` / `MB_BODY_LIMIT`: bytes (2 MiB).
-        public var bodyLimit = 2 * 1024 * 1024
-        /// `webhook.livemode` / `MB_LIVEMODE`: which deliveries are accepted (`any`).
-        public var livemode: LivemodeFilter = .any
-        /// `webhook.header_timeout`: seconds a client has to send a request's head (10).
-        public var headerTimeout: Int64 = 10
-        /// `webhook.idle_timeout`: seconds an idle keep-alive connection is kept open (60).
-        public var idleTimeout: Int64 = 60
-        /// `webhook.body_timeout`: seconds a client has to send a request's body once its head arrived (30).
-        public var bodyTimeout: Int64 = 30
+        /// Secret.
+        public var secrets: [String] = WebhookSettings.secrets.defaultValue
+        public var tolerance: Int64 = WebhookSettings.tolerance.defaultValue
+        public var bodyLimit: Int = WebhookSettings.bodyLimit.defaultValue
+        public var livemode: LivemodeFilter = WebhookSettings.livemode.defaultValue
+        public var headerTimeout: Int64 = WebhookSettings.headerTimeout.defaultValue
+        public var idleTimeout: Int64 = WebhookSettings.idleTimeout.defaultValue
+        public var bodyTimeout: Int64 = WebhookSettings.bodyTimeout.defaultValue
 
         public init() {}
     }
 
-    /// Outbound calls to Stripe.
+    /// Outbound calls to Stripe (`StripeSettings`).
     public struct Stripe: Sendable, Equatable {
-        /// `stripe.api_key` / `STRIPE_API_KEY`: `sk_…` or `rk_…`; reporting pauses (usage kept) when unset. Secret.
-        public var apiKey: String?
-        /// `stripe.api_base` / `MB_STRIPE_API_BASE` (`https://api.stripe.com`).
-        public var apiBase = "https://api.stripe.com"
-        /// `stripe.version_legacy` / `MB_STRIPE_VERSION_LEGACY` (`2025-02-24.acacia`): usage records need acacia or earlier.
-        public var versionLegacy = "2025-02-24.acacia"
-        /// `stripe.version_meter` / `MB_STRIPE_VERSION_METER` (`2025-02-24.acacia`).
-        public var versionMeter = "2025-02-24.acacia"
-        /// `stripe.rate_limit` / `MB_RATE_LIMIT`: calls per second (80; 20 for test-mode keys).
-        public var rateLimit = 80
+        /// Reporting pauses (usage is kept) while this is nil. Secret.
+        public var apiKey: String? = StripeSettings.apiKey.defaultValue
+        public var apiBase: String = StripeSettings.apiBase.defaultValue
+        public var versionLegacy: String = StripeSettings.versionLegacy.defaultValue
+        public var versionMeter: String = StripeSettings.versionMeter.defaultValue
+        public var rateLimit: Int = StripeSettings.rateLimit.defaultValue
 
         public init() {}
     }
 
-    /// When usage is reported.
+    /// When usage is reported (`FlushSettings`).
     public struct Flush: Sendable, Equatable {
-        /// `flush.interval` / `MB_FLUSH_INTERVAL`: seconds between regular reports (60).
-        public var interval: Int64 = 60
-        /// `flush.boundary_lead` / `MB_BOUNDARY_LEAD`: seconds before a known boundary for the pre-boundary flush (300).
-        public var boundaryLead: Int64 = 300
-        /// `flush.subscription_grace` / `MB_SUBSCRIPTION_GRACE`: seconds that meter-metric usage of a product none of
-        /// the customer's known subscriptions has waits for one (whose webhook may still be on its way) before it is
-        /// sent as customer-level meter events (300).
-        public var subscriptionGrace: Int64 = 300
-        /// `flush.planning_window` / `MB_PLANNING_WINDOW`: pending usage records planned at once (300,000, about 100
-        /// bytes each in memory). A flush sends one report per item while no more than this is pending.
-        public var planningWindow = 300_000
+        public var interval: Int64 = FlushSettings.interval.defaultValue
+        public var boundaryLead: Int64 = FlushSettings.boundaryLead.defaultValue
+        public var subscriptionGrace: Int64 = FlushSettings.subscriptionGrace.defaultValue
+        public var planningWindow: Int = FlushSettings.planningWindow.defaultValue
 
         public init() {}
     }
 
-    /// The move from usage records to meter events.
+    /// The move from usage records to meter events (`MigrationSettings`).
     public struct Migration: Sendable, Equatable {
-        /// `migration.shadow_meter` / `MB_SHADOW_METER` (true).
-        public var shadowMeter = true
-        /// `migration.midcycle_rereport` / `MB_MIDCYCLE_REREPORT` (true).
-        public var midcycleRereport = true
+        public var shadowMeter: Bool = MigrationSettings.shadowMeter.defaultValue
+        public var midcycleRereport: Bool = MigrationSettings.midcycleRereport.defaultValue
 
         public init() {}
     }

@@ -3,7 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
-/// An error answer in the shape of SPEC.md §3: `{"error":{"type":"…","code":"…","message":"…"}}`.
+/// An error answer in the shape docs/http-api.md ("Errors") describes: `{"error":{"type":"…","code":"…","message":"…"}}`.
 public struct APIError: Error, Sendable, Equatable {
     public let status: HTTPResponse.Status
     public let type: String

@@ -21,7 +21,7 @@ import NIOCore
 struct UsageController: Sendable {
     /// Limits of the usage endpoint.
     struct Configuration: Sendable {
-        /// Records per request (10,000, SPEC §3).
+        /// Records per request (10,000; docs/http-api.md, "POST /v1/usage").
         var maxRecords = 10_000
         /// Largest body in bytes (8 MiB): 10,000 records with 255-byte ids and customers fit; larger answers 413.
         var bodyLimit = 8 * 1024 * 1024

@@ -1,5 +1,5 @@
 extension StripeClient {
-    /// Settings of the Stripe client; the app fills them from `stripe.*` (SPEC.md §4).
+    /// Settings of the Stripe client; the app fills them from `stripe.*` (docs/configuration.md).
     ///
     /// | Setting | Config key / environment | Default |
     /// |---|---|---|

@@ -2,8 +2,8 @@ import BillingCore
 import StripeEventBuilders
 import Testing
 
-/// Schedule-driven migration from a legacy metered price to a meter price (SPEC.md §5
-/// "Migration"), and price changes without a schedule.
+/// Schedule-driven migration from a legacy metered price to a meter price (docs/billing-rules.md,
+/// "Migrating from usage records to meters"), and price changes without a schedule.
 struct StateMachineMigrationTests {
     static let first = period(Story.start, Story.start + Story.month)
     static let second = period(Story.start + Story.month, Story.start + 2 * Story.month)

@@ -2,7 +2,7 @@ import BillingCore
 import StripeEventBuilders
 import Testing
 
-/// The per-object watermark (SPEC.md §5 "Ordering"): stale snapshots are not applied backwards,
+/// The per-object watermark (docs/billing-rules.md, "Ordering and watermarks"): stale snapshots are not applied backwards,
 /// same-second ties are resolved by the snapshot's own progress, duplicates change nothing.
 struct StateMachineOrderingTests {
     static let first = period(Story.start, Story.start + Story.month)

@@ -2,7 +2,7 @@ import BillingCore
 import StripeEventBuilders
 import Testing
 
-/// The renewal timeline (SPEC.md §1): `customer.subscription.updated` (new period) and
+/// The renewal timeline (docs/billing-rules.md, "Renewal timeline and the finalization grace"): `customer.subscription.updated` (new period) and
 /// `invoice.created` (the ended period) at the boundary, `invoice.finalized` about an hour later.
 struct StateMachineRenewalTests {
     static let first = period(Story.start, Story.start + Story.month)

@@ -96,7 +96,7 @@ struct Story {
     }
 
     /// The full renewal timeline of the current period: subscription update, draft invoice, and an
-    /// hour later finalization (SPEC.md §1 "Renewal timeline").
+    /// hour later finalization (docs/billing-rules.md, "Renewal timeline and the finalization grace").
     mutating func renewalTimeline(updateDelay: Int64 = 2, invoiceDelay: Int64 = 3, _ change: (inout TestSubscription) -> Void = { _ in }) {
         let ended = period
         renew(delay: updateDelay, change)
