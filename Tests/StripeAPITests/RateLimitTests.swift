@@ -1,6 +1,7 @@
 import BillingCore
 import StripeAPI
 import StripeDouble
+import TestPrimitives
 import Testing
 
 /// The account-wide token bucket: its pure schedule, the async limiter on a manual clock, and the
@@ -91,7 +92,7 @@ struct RateLimitTests {
 }
 
 /// A clock whose sleeps end only by cancellation.
-struct NeverWakingClock: StripeClientClock {
+struct NeverWakingClock: UnixClock {
     var now: Duration { .zero }
 
     func sleep(until deadline: Duration) async throws {
