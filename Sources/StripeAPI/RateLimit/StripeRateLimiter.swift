@@ -7,7 +7,10 @@ import SystemClock
 /// arrival order and nothing polls.
 ///
 /// Wall time, not monotonic: the bucket runs on the service's one clock (``UnixClock``), so one manual clock
-/// drives the bucket and the retry backoff in tests, as it drives the rest of the service.
+/// drives the bucket and the retry backoff in tests, as it drives the rest of the service. The price is a step of
+/// the wall clock (NTP, an operator): a step forward only refills the bucket, never beyond `burst`; a step back
+/// is noticed by ``TokenBucket``, which moves its schedule back by the step, so calls never stall for its size.
+/// A sleep on the system clock, once begun, is measured on the monotonic clock.
 public final class StripeRateLimiter: Sendable {
     private let bucket: Mutex<TokenBucket>
     private let clock: any UnixClock
