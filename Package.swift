@@ -204,6 +204,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "TestPrimitivesTests",
+            dependencies: ["BillingCore", "TestPrimitives"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "BillingStoreTests",
             dependencies: [
                 "BillingCore",
