@@ -55,6 +55,19 @@ let package = Package(
             dependencies: ["COpenSSL"],
             swiftSettings: swiftSettings
         ),
+        // The machine's wall clock behind BillingCore's `UnixClock`, kept out of the core so the core reads no clock.
+        .target(
+            name: "SystemClock",
+            dependencies: ["BillingCore"],
+            swiftSettings: swiftSettings
+        ),
+        // The primitives every test target shares: a manual `UnixClock` and a seeded generator.
+        // Only BillingCore below it, so BillingCoreTests can use it without Hummingbird or NIO.
+        .target(
+            name: "TestPrimitives",
+            dependencies: ["BillingCore"],
+            swiftSettings: swiftSettings
+        ),
         // Builders of realistic Stripe event documents in both API shapes: for tests, the demo and load scripts.
         .target(
             name: "StripeEventBuilders",
@@ -94,6 +107,7 @@ let package = Package(
                 "BillingCore",
                 "BillingStore",
                 "StripeAPI",
+                "SystemClock",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -116,6 +130,8 @@ let package = Package(
             name: "StripeDouble",
             dependencies: [
                 "BillingCore",
+                "SystemClock",
+                "TestPrimitives",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -130,6 +146,7 @@ let package = Package(
             name: "StripeAPI",
             dependencies: [
                 "BillingCore",
+                "SystemClock",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
@@ -147,6 +164,7 @@ let package = Package(
                 "MeterBridge",
                 "StripeAPI",
                 "StripeDouble",
+                "TestPrimitives",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -167,6 +185,7 @@ let package = Package(
                 "MeterBridgeTesting",
                 "PostgresStore",
                 "StripeDouble",
+                "SystemClock",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -180,8 +199,13 @@ let package = Package(
         ),
         .testTarget(
             name: "BillingCoreTests",
-            dependencies: ["BillingCore", "StripeEventBuilders"],
+            dependencies: ["BillingCore", "StripeEventBuilders", "TestPrimitives"],
             resources: [.copy("Fixtures"), .copy("Vectors")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TestPrimitivesTests",
+            dependencies: ["BillingCore", "TestPrimitives"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -191,6 +215,7 @@ let package = Package(
                 "BillingStore",
                 "MeterBridgeTesting",
                 "PostgresStore",
+                "TestPrimitives",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
@@ -201,6 +226,7 @@ let package = Package(
             dependencies: [
                 "BillingCore",
                 "StripeDouble",
+                "TestPrimitives",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -214,6 +240,8 @@ let package = Package(
                 "BillingCore",
                 "StripeAPI",
                 "StripeDouble",
+                "SystemClock",
+                "TestPrimitives",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
@@ -232,6 +260,7 @@ let package = Package(
                 "BillingStore",
                 "MeterBridge",
                 "MeterBridgeTesting",
+                "TestPrimitives",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

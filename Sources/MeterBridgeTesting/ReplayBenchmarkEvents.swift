@@ -1,5 +1,6 @@
 import BillingCore
 import StripeEventBuilders
+import TestPrimitives
 
 /// Realistic stored events in bulk, for `scripts/replay-benchmark` (`meterbridge generate-events`): many subscriptions,
 /// each with its whole history since it started — creation, monthly renewals with their draft, finalized and paid

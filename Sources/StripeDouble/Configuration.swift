@@ -1,5 +1,6 @@
-import Foundation
+import BillingCore
 import Logging
+import SystemClock
 
 extension StripeAPIDouble {
     /// Settings of the double. Every default is the limit Stripe documents, so a test that passes
@@ -32,7 +33,7 @@ extension StripeAPIDouble {
 
         public init(
             apiKeys: Set<String>,
-            now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
+            now: @escaping @Sendable () -> Int64 = { SystemUnixClock().nowSeconds() },
             logger: Logger = Logger(label: "StripeDouble")
         ) {
             self.apiKeys = apiKeys
@@ -48,9 +49,9 @@ extension StripeAPIDouble {
             self.logger = logger
         }
 
-        /// Settings whose "now" is a ``DoubleClock``.
-        public init(apiKeys: Set<String>, clock: DoubleClock, logger: Logger = Logger(label: "StripeDouble")) {
-            self.init(apiKeys: apiKeys, now: { clock.now() }, logger: logger)
+        /// Settings whose "now" is `clock`'s: a `ManualClock` lets a test move Stripe's time by hand.
+        public init(apiKeys: Set<String>, clock: any UnixClock, logger: Logger = Logger(label: "StripeDouble")) {
+            self.init(apiKeys: apiKeys, now: { clock.nowSeconds() }, logger: logger)
         }
     }
 }

@@ -10,7 +10,7 @@ import Synchronization
 /// idempotency and error behaviour, counts what Stripe would bill, and fails on command.
 ///
 /// ```swift
-/// let clock = DoubleClock(seconds: 1_712_000_000)
+/// let clock = ManualClock(seconds: 1_712_000_000)   // TestPrimitives
 /// let stripe = StripeAPIDouble(configuration: .init(apiKeys: ["sk_test_123"], clock: clock))
 /// stripe.addSubscriptionItem(.legacyMetered(id: "si_1", subscription: "sub_1", customer: "cus_1",
 ///                                           currentPeriod: BillingPeriod(start: 1_711_900_000, end: 1_714_500_000)))

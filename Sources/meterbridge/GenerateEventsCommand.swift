@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import MeterBridge
 import MeterBridgeTesting
+import SystemClock
 
 /// `meterbridge generate-events` (hidden): a store full of realistic processed events, for `scripts/replay-benchmark`.
 struct GenerateEventsCommand: AsyncParsableCommand {

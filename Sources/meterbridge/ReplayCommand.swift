@@ -1,7 +1,9 @@
 import ArgumentParser
+import BillingCore
 import BillingStore
 import Foundation
 import MeterBridge
+import SystemClock
 
 /// `meterbridge replay`: re-run stored events, import events exported from Stripe, or rebuild derived state.
 struct ReplayCommand: AsyncParsableCommand {

@@ -4,6 +4,7 @@ import BillingCore
 import Foundation
 import NIOCore
 import NIOHTTP1
+import SystemClock
 
 /// `meterbridge send`: POST a signed payload to a webhook URL, to exercise a deployment without Stripe.
 struct SendCommand: AsyncParsableCommand {
@@ -23,7 +24,7 @@ struct SendCommand: AsyncParsableCommand {
 
     func run() async throws {
         let payload = try PayloadFile.read(file)
-        let header = try signing.signer().header(for: payload, timestamp: signing.timestamp ?? Int64(Date().timeIntervalSince1970))
+        let header = try signing.signer().header(for: payload, timestamp: signing.timestamp ?? SystemUnixClock().nowSeconds())
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")

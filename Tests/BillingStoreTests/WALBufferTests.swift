@@ -1,6 +1,7 @@
 import BillingStore
 import Foundation
 import MeterBridgeTesting
+import TestPrimitives
 import Testing
 
 /// The WAL-buffering VFS the store's writer uses: fewer write calls, and the same bytes for every reader.

@@ -8,6 +8,7 @@ import MeterBridge
 import MeterBridgeTesting
 import NIOCore
 import StripeEventBuilders
+import TestPrimitives
 import Testing
 
 /// The processor and scheduler behind the webhook endpoint: signed deliveries become local billing state.

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import MeterBridge
 import MeterBridgeTesting
 import NIOCore
+import TestPrimitives
 import Testing
 
 /// `/healthz`, `/readyz` and `/metrics` as a monitor sees them.

@@ -6,6 +6,7 @@ import HummingbirdTesting
 @testable import MeterBridge
 import MeterBridgeTesting
 import StripeEventBuilders
+import TestPrimitives
 import Testing
 
 /// `replay --dry-run` reports what a replay would do and writes nothing at all.

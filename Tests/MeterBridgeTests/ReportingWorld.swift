@@ -10,6 +10,7 @@ import NIOCore
 import StripeAPI
 import StripeDouble
 import StripeEventBuilders
+import TestPrimitives
 import Testing
 
 /// meterbridge in process on a real SQLite file, reporting to the Stripe double on loopback, on one manual clock.
@@ -21,7 +22,7 @@ struct ReportingWorld {
     let harness: WebhookHarness
     let client: any TestClientProtocol
     let stripe: StripeAPIDouble
-    let stripeClock: DoubleClock
+    let stripeClock: ManualClock
     let story: BillingStory
 
     /// Runs `body` with a fresh store, a fresh double seeded with the story's legacy item and the meter.
@@ -29,7 +30,7 @@ struct ReportingWorld {
         story: BillingStory = BillingStory(shape: .basil), faults: RandomFaults? = nil, planningWindow: Int? = nil,
         _ body: @escaping @Sendable (ReportingWorld) async throws -> Void
     ) async throws {
-        let stripeClock = DoubleClock(seconds: story.start)
+        let stripeClock = ManualClock(seconds: story.start)
         let stripe = StripeAPIDouble(configuration: .init(apiKeys: [apiKey], clock: stripeClock))
         stripe.addCustomer(customer)
         stripe.addCustomer("cus_nosub")

@@ -8,6 +8,7 @@ import NIOHTTP1
 import StripeDouble
 import StripeEventBuilders
 import Synchronization
+import TestPrimitives
 import Testing
 
 /// Two `serve` processes on one PostgreSQL, as behind a load balancer: events and usage land on either, one instance

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import MeterBridge
 import MeterBridgeTesting
 import NIOCore
+import TestPrimitives
 import Testing
 
 /// `POST /v1/usage` and `GET /v1/customers/{id}/usage` as the company's product uses them, on a real SQLite file.

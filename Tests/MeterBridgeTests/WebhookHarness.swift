@@ -9,6 +9,7 @@ import MeterBridge
 import MeterBridgeTesting
 import NIOCore
 import StripeAPI
+import TestPrimitives
 
 /// The real app on a real SQLite file with a manual clock: what every endpoint test starts from.
 struct WebhookHarness {

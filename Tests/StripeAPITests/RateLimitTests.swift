@@ -1,6 +1,7 @@
 import BillingCore
 import StripeAPI
 import StripeDouble
+import TestPrimitives
 import Testing
 
 /// The account-wide token bucket: its pure schedule, the async limiter on a manual clock, and the
@@ -49,6 +50,20 @@ struct RateLimitTests {
         #expect(bucket.reserve(now: .zero) == .milliseconds(100))
     }
 
+    /// The bucket runs on the wall clock: an hour's step back moves its schedule back with it instead
+    /// of making every caller wait an hour, and a step forward refills it to `burst`, no more.
+    @Test func aStepOfTheWallClockNeitherStallsNorOverfillsTheBucket() {
+        var bucket = TokenBucket(rate: 5, burst: 2, now: .seconds(7200))
+        let before = (0..<3).map { _ in bucket.reserve(now: .seconds(7200)) }
+        #expect(before == [.zero, .zero, .milliseconds(200)])
+        #expect(bucket.available(now: .seconds(3600)) == 0)
+        #expect(bucket.reserve(now: .seconds(3600)) == .milliseconds(400))
+        #expect(bucket.available(now: .seconds(3600) + .milliseconds(600)) == 1)
+        #expect(bucket.available(now: .seconds(86_400)) == 2)
+        let after = (0..<3).map { _ in bucket.reserve(now: .seconds(86_400)) }
+        #expect(after == [.zero, .zero, .milliseconds(200)])
+    }
+
     @Test func theLimiterSleepsOnTheInjectedClockUntilEachTokenIsDue() async throws {
         let clock = ManualClock()
         let limiter = StripeRateLimiter(rate: 4, burst: 2, clock: clock)
@@ -91,7 +106,7 @@ struct RateLimitTests {
 }
 
 /// A clock whose sleeps end only by cancellation.
-struct NeverWakingClock: StripeClientClock {
+struct NeverWakingClock: UnixClock {
     var now: Duration { .zero }
 
     func sleep(until deadline: Duration) async throws {

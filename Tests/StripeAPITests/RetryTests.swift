@@ -2,6 +2,7 @@ import BillingCore
 import StripeAPI
 import StripeDouble
 import Synchronization
+import TestPrimitives
 import Testing
 
 /// Retries inside one call: which failures retry, with the same key or identifier every time, billed once.

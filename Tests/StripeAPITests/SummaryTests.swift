@@ -1,6 +1,7 @@
 import BillingCore
 import StripeAPI
 import StripeDouble
+import TestPrimitives
 import Testing
 
 /// Summaries for reconciliation: typed, every page followed.

@@ -1,6 +1,7 @@
 import BillingCore
 import NIOHTTP1
 import StripeDouble
+import TestPrimitives
 import Testing
 
 /// Idempotency keys: replay of the first answer, conflicts, scope, expiry and concurrent use.

@@ -1,6 +1,7 @@
 import BillingCore
 import NIOHTTP1
 import StripeDouble
+import TestPrimitives
 import Testing
 
 /// `meter_event_adjustments` with `type=cancel`: removes one event from every total, within 24 hours.

@@ -1,6 +1,7 @@
 import BillingCore
 import NIOHTTP1
 import StripeDouble
+import TestPrimitives
 import Testing
 
 /// Billing meter events: synchronous validation, identifiers, the time window and aggregation.

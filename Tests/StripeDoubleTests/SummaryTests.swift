@@ -1,6 +1,7 @@
 import BillingCore
 import NIOHTTP1
 import StripeDouble
+import TestPrimitives
 import Testing
 
 /// Meter event summaries and legacy usage record summaries agree with the billed totals.

@@ -1,6 +1,7 @@
 import BillingCore
 import NIOHTTP1
 import StripeDouble
+import TestPrimitives
 import Testing
 
 /// Legacy usage records: what Stripe accepts, what it refuses, and what it bills.

@@ -9,6 +9,7 @@ import NIOSSL
 import ServiceLifecycle
 import StripeAPI
 import AsyncHTTPClient
+import SystemClock
 
 /// What the application needs from its store: the inbox, the derived billing state and the usage ledger.
 public typealias MeterBridgeStore = BillingStateStore & InboxStore & UsageLedgerStore & UsageReportStore

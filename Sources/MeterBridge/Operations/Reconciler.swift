@@ -2,6 +2,7 @@ import BillingCore
 import BillingStore
 import Logging
 import StripeAPI
+import SystemClock
 
 /// What `reconcile` reads from the store: the subscription's state, the usage records and the reports.
 public typealias ReconcileStore = BillingStateStore & UsageReportStore & UsageLedgerStore

@@ -2,6 +2,7 @@ import BillingCore
 import BillingStore
 import Foundation
 import Logging
+import SystemClock
 
 /// Everything a writing replay needs from the store; `--rebuild` needs `DerivedStateRebuilding` too (SQLite).
 public typealias ReplayStore = StoredEventReader & InboxStore & BillingStateStore & EventImporting

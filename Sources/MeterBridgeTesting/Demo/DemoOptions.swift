@@ -1,5 +1,6 @@
 import Logging
 import StripeDouble
+import TestPrimitives
 
 /// How a demo run is set up: the usage amounts' seed, whether the Stripe double injects faults, and logging.
 public struct DemoOptions: Sendable {
@@ -30,26 +31,18 @@ public struct DemoOptions: Sendable {
     }
 }
 
-/// Usage amounts drawn from the seed with SplitMix64, so a seed always tells the same story.
+/// Usage amounts drawn from the seed, so a seed always tells the same story.
 struct DemoAmounts {
-    private var state: UInt64
+    private var random: SeededRandom
 
     init(seed: UInt64) {
-        // Scrambled first: SplitMix64 steps by a constant, so raw neighbouring seeds would give shifted sequences.
-        state = Self.mix(seed)
+        // Scrambled first: raw seeds that differ by SplitMix64's step would give shifted sequences.
+        random = SeededRandom(seed: SeededRandom.mix(seed))
     }
 
     /// A quantity in `range`.
     mutating func next(_ range: ClosedRange<Int64>) -> Int64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        return range.lowerBound + Int64(Self.mix(state) % UInt64(range.upperBound - range.lowerBound + 1))
-    }
-
-    /// SplitMix64's output function.
-    private static func mix(_ value: UInt64) -> UInt64 {
-        var z = value
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        // A remainder rather than `int(_:)`: it keeps the amounts every seed has always given.
+        range.lowerBound + Int64(random.next() % UInt64(range.upperBound - range.lowerBound + 1))
     }
 }

@@ -5,6 +5,7 @@ import Logging
 import MeterBridge
 import StripeDouble
 import StripeEventBuilders
+import TestPrimitives
 
 /// meterbridge in this process — its real HTTP server, processor, scheduler, reporter and Stripe client — on a
 /// temporary SQLite file, reporting over loopback HTTP to the Stripe API double, both on one manual clock.
@@ -20,7 +21,7 @@ struct DemoWorld: Sendable {
     /// meterbridge's clock; `stripeClock` is Stripe's, and the two always move together.
     let clock: ManualClock
     let stripe: StripeAPIDouble
-    let stripeClock: DoubleClock
+    let stripeClock: ManualClock
     let server: LoopbackServer
     let logger: Logger
 
@@ -32,7 +33,7 @@ struct DemoWorld: Sendable {
     static func start(story: DemoStory, options: DemoOptions) async throws -> DemoWorld {
         let logger = options.logger
         let start = story.periods[0].start
-        let stripeClock = DoubleClock(seconds: start)
+        let stripeClock = ManualClock(seconds: start)
         let stripe = StripeAPIDouble(configuration: .init(apiKeys: [apiKey], clock: stripeClock, logger: logger))
         stripe.addSubscriptionItem(.legacyMetered(
             id: story.itemID, subscription: story.subscriptionID, customer: story.customerID, priceID: story.legacy.id,

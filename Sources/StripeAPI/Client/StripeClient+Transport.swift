@@ -83,7 +83,7 @@ extension StripeClient {
                 metadata["stripe.retry_delay_ms"] = "\(Self.milliseconds(delay))"
                 logger.debug("Stripe call failed, retrying", metadata: metadata)
                 do {
-                    try await clock.sleep(until: clock.now + delay)
+                    try await clock.sleep(for: delay)
                 } catch {
                     throw cancelled(request.operation, attempts: attempt)
                 }

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import BillingCore
 import Logging
 import Synchronization
+import SystemClock
 
 /// The Stripe API client for usage reporting: usage records, meter events, their cancellation and
 /// summaries, over one shared `HTTPClient`.
@@ -26,7 +27,7 @@ public final class StripeClient: StripeUsageClient {
     let httpClient: HTTPClient
     let logger: Logger
     let observer: any StripeCallObserver
-    let clock: any StripeClientClock
+    let clock: any UnixClock
     /// Shared by every call of this client (or of every client given the same limiter).
     public let rateLimiter: StripeRateLimiter
     /// One meter-event call at a time per (customer, event name).
@@ -47,7 +48,7 @@ public final class StripeClient: StripeUsageClient {
         httpClient: HTTPClient,
         logger: Logger,
         observer: any StripeCallObserver = NoStripeCallObserver(),
-        clock: any StripeClientClock = ContinuousStripeClientClock(),
+        clock: any UnixClock = .system,
         rateLimiter: StripeRateLimiter? = nil,
         random: any RandomNumberGenerator & Sendable = SystemRandomNumberGenerator()
     ) {

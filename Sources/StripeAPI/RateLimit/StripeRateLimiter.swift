@@ -1,14 +1,22 @@
+import BillingCore
 import Synchronization
+import SystemClock
 
 /// The account-wide limit on Stripe calls: one ``TokenBucket`` shared by every call of a client.
 /// A caller without a token sleeps once, until its reserved token is due; callers are served in
 /// arrival order and nothing polls.
+///
+/// Wall time, not monotonic: the bucket runs on the service's one clock (``UnixClock``), so one manual clock
+/// drives the bucket and the retry backoff in tests, as it drives the rest of the service. The price is a step of
+/// the wall clock (NTP, an operator): a step forward only refills the bucket, never beyond `burst`; a step back
+/// is noticed by ``TokenBucket``, which moves its schedule back by the step, so calls never stall for its size.
+/// A sleep on the system clock, once begun, is measured on the monotonic clock.
 public final class StripeRateLimiter: Sendable {
     private let bucket: Mutex<TokenBucket>
-    private let clock: any StripeClientClock
+    private let clock: any UnixClock
 
     /// `rate` calls per second with up to `burst` (default `rate`) back to back.
-    public init(rate: Int, burst: Int? = nil, clock: any StripeClientClock = .continuous) {
+    public init(rate: Int, burst: Int? = nil, clock: any UnixClock = .system) {
         self.clock = clock
         self.bucket = Mutex(TokenBucket(rate: rate, burst: burst, now: clock.now))
     }

@@ -12,6 +12,9 @@
 /// | wait | 0 | 200 ms | 400 ms | 600 ms |
 ///
 /// After an idle second the bucket is full again (5 immediate calls), never fuller.
+///
+/// Time is the wall clock's, which may step back: a time earlier than one already seen moves the whole
+/// schedule back by the step, so waits stay what they were instead of growing by the step.
 public struct TokenBucket: Sendable, Equatable {
     /// Tokens per second.
     public let rate: Int
@@ -22,6 +25,8 @@ public struct TokenBucket: Sendable, Equatable {
     /// When the bucket would be empty if every reserved token were used: the time from which the next
     /// token is free, plus the burst allowance.
     private var theoreticalArrival: Int64
+    /// The latest time seen, in nanoseconds: to notice the clock stepping back.
+    private var latest: Int64
 
     /// A full bucket at `now` (time since any fixed origin, as long as every call uses the same one).
     public init(rate: Int, burst: Int? = nil, now: Duration) {
@@ -30,11 +35,12 @@ public struct TokenBucket: Sendable, Equatable {
         self.burst = max(1, burst ?? rate)
         self.interval = (1_000_000_000 + Int64(rate) - 1) / Int64(rate)
         self.theoreticalArrival = Self.nanoseconds(now)
+        self.latest = theoreticalArrival
     }
 
     /// Takes one token and returns how long to wait before using it: zero when one is banked.
     public mutating func reserve(now: Duration) -> Duration {
-        let current = Self.nanoseconds(now)
+        let current = observe(now)
         let arrival = max(theoreticalArrival, current) + interval
         theoreticalArrival = arrival
         let wait = arrival - Int64(burst) * interval - current
@@ -43,14 +49,24 @@ public struct TokenBucket: Sendable, Equatable {
 
     /// Gives back a token reserved but never used (its holder was cancelled while waiting).
     public mutating func refund(now: Duration) {
-        theoreticalArrival = max(Self.nanoseconds(now), theoreticalArrival - interval)
+        let current = observe(now)
+        theoreticalArrival = max(current, theoreticalArrival - interval)
     }
 
     /// Tokens banked at `now` (whole tokens, without reserving any).
     public func available(now: Duration) -> Int {
         let current = Self.nanoseconds(now)
-        let debt = max(0, theoreticalArrival - current)
+        // As if the step back, if this is one, had been observed.
+        let debt = max(0, theoreticalArrival - max(0, latest - current) - current)
         return max(0, burst - Int((debt + interval - 1) / interval))
+    }
+
+    /// `now` in nanoseconds, after moving the schedule back by the step if the clock went back.
+    private mutating func observe(_ now: Duration) -> Int64 {
+        let current = Self.nanoseconds(now)
+        if current < latest { theoreticalArrival -= latest - current }
+        latest = current
+        return current
     }
 
     static func nanoseconds(_ duration: Duration) -> Int64 {

@@ -1,12 +1,14 @@
+import TestPrimitives
+
 /// The faults programmed for one endpoint: a queue consumed first, then an optional random mode.
 struct FaultPlan: Sendable {
     var queue: [InjectedFault] = []
     private var random: RandomFaults?
-    private var generator = SeededGenerator(seed: 0)
+    private var generator = SeededRandom(seed: 0)
 
     mutating func setRandom(_ random: RandomFaults?) {
         self.random = random
-        generator = SeededGenerator(seed: random?.seed ?? 0)
+        generator = SeededRandom(seed: random?.seed ?? 0)
     }
 
     /// The fault for the next request, if any.

@@ -1,6 +1,7 @@
 import BillingCore
 import StripeEventBuilders
 import Foundation
+import TestPrimitives
 import Testing
 
 /// The state is persisted per event: it round-trips through JSON, stays small, and a machine
@@ -63,7 +64,7 @@ struct StateMachinePruningTests {
         let inputs = try story.inputs()
         let configuration = BillingMachineConfiguration(retainedInvoices: 1)
         let reference = MachineOutcome.run(inputs, configuration: configuration)
-        var random = SeededGenerator(seed: seed)
+        var random = SeededRandom(seed: seed)
         for _ in 0..<30 {
             let order = inputs.indices.shuffled(using: &random)
             let outcome = MachineOutcome.run(order.map { inputs[$0] }, configuration: configuration)

@@ -1,23 +1,6 @@
 import BillingCore
 import StripeEventBuilders
-
-/// SplitMix64: a small seeded generator, so every generated case can be reproduced from its seed.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func chance(_ probability: Double) -> Bool { Double.random(in: 0..<1, using: &self) < probability }
-    mutating func int(_ range: ClosedRange<Int64>) -> Int64 { Int64.random(in: range, using: &self) }
-}
+import TestPrimitives
 
 /// What a generated story contains, to check the generator covers every feature.
 struct StoryFeatures: OptionSet {
@@ -39,7 +22,7 @@ struct StoryFeatures: OptionSet {
 /// change, pause and resume, cancellation at period end and deletion, duplicates and same-second ties.
 enum StoryGenerator {
     static func story(seed: UInt64) -> (Story, StoryFeatures) {
-        var random = SeededGenerator(seed: seed)
+        var random = SeededRandom(seed: seed)
         var features: StoryFeatures = []
         let shape: APIShape = random.chance(0.5) ? .acacia : .basil
         let startsOnMeter = random.chance(0.2)

@@ -4,6 +4,8 @@ import Foundation
 import Logging
 import StripeAPI
 import StripeDouble
+import SystemClock
+import TestPrimitives
 
 /// A seeded Stripe API double on loopback and a ``StripeClient`` pointed at it.
 struct StripeAPIFixture {
@@ -15,7 +17,8 @@ struct StripeAPIFixture {
 
     let stripe: StripeAPIDouble
     let client: StripeClient
-    let clock: DoubleClock
+    /// Stripe's clock (the double's), at ``now``; the client has its own.
+    let clock: ManualClock
     let observer: RecordingObserver
     let logs: CapturedLogs
     let configuration: StripeClient.Configuration
@@ -32,12 +35,12 @@ struct StripeAPIFixture {
     /// The client uses `HTTPClient.shared`, which nobody shuts down.
     static func run(
         configure: (inout StripeClient.Configuration) -> Void = { _ in },
-        clientClock: any StripeClientClock = ContinuousStripeClientClock(),
+        clientClock: any UnixClock = .system,
         observer: RecordingObserver = RecordingObserver(),
         seed: UInt64 = 1,
         _ body: (StripeAPIFixture) async throws -> Void
     ) async throws {
-        let clock = DoubleClock(seconds: now)
+        let clock = ManualClock(seconds: now)
         let quiet = Logger(label: "StripeDouble", factory: { _ in SwiftLogNoOpLogHandler() })
         let stripe = StripeAPIDouble(configuration: .init(apiKeys: [apiKey], clock: clock, logger: quiet))
         seedDouble(stripe)

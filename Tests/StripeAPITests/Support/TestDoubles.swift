@@ -2,46 +2,6 @@ import Logging
 import StripeAPI
 import Synchronization
 
-/// A clock the test moves: `sleep(until:)` jumps time forward to the deadline (never back) and returns,
-/// so a token-bucket schedule or a backoff runs in virtual time and can be read off exactly.
-final class ManualClock: StripeClientClock {
-    private let state = Mutex<(now: Duration, sleeps: [Duration])>((.zero, []))
-
-    var now: Duration { state.withLock { $0.now } }
-
-    /// Every deadline slept until, in the order the sleeps began.
-    var sleeps: [Duration] { state.withLock { $0.sleeps } }
-
-    func sleep(until deadline: Duration) async throws {
-        try Task.checkCancellation()
-        state.withLock { state in
-            state.sleeps.append(deadline)
-            state.now = max(state.now, deadline)
-        }
-    }
-
-    func advance(by duration: Duration) {
-        state.withLock { $0.now += duration }
-    }
-}
-
-/// SplitMix64: a seeded generator, so backoff jitter is the same on every run.
-struct SeededRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Records everything the client reports; `onRetry` runs inline when a retry is scheduled, so a test
 /// can act at that exact moment (release a slow request) without sleeping.
 final class RecordingObserver: StripeCallObserver {

@@ -2,6 +2,7 @@ import BillingCore
 import Foundation
 import Logging
 import StripeDouble
+import TestPrimitives
 
 /// The seeded world most tests run in: one clock, legacy items of every kind, three meters, two customers.
 enum StripeFixture {
@@ -24,9 +25,9 @@ enum StripeFixture {
     /// Starts a seeded double, runs `body`, and stops the double whatever happens.
     static func run(
         configure: (inout StripeAPIDouble.Configuration) -> Void = { _ in },
-        _ body: (StripeAPIDouble, StripeTestClient, DoubleClock) async throws -> Void
+        _ body: (StripeAPIDouble, StripeTestClient, ManualClock) async throws -> Void
     ) async throws {
-        let clock = DoubleClock(seconds: now)
+        let clock = ManualClock(seconds: now)
         // Quiet: no global logging bootstrap in tests, and the double's debug lines are not needed here.
         let logger = Logger(label: "StripeDoubleTests", factory: { _ in SwiftLogNoOpLogHandler() })
         var configuration = StripeAPIDouble.Configuration(apiKeys: [apiKey, otherAPIKey], clock: clock, logger: logger)

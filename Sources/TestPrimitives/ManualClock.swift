@@ -1,0 +1,45 @@
+import BillingCore
+import Synchronization
+
+/// A ``UnixClock`` the test moves: time changes only when the test sets or advances it, or when a sleep
+/// jumps it forward to its deadline (never back), so a token-bucket schedule or a backoff runs in
+/// virtual time and its sleeps can be read off exactly.
+public final class ManualClock: UnixClock {
+    private struct State {
+        var now: Duration
+        var sleeps: [Duration] = []
+    }
+
+    private let state: Mutex<State>
+
+    /// A clock reading `seconds` of unix time (zero: an origin for schedules that only measure time).
+    public init(seconds: Int64 = 0) {
+        state = Mutex(State(now: .seconds(seconds)))
+    }
+
+    public var now: Duration { state.withLock { $0.now } }
+
+    /// Every deadline slept until, in the order the sleeps began.
+    public var sleeps: [Duration] { state.withLock { $0.sleeps } }
+
+    public func sleep(until deadline: Duration) async throws {
+        try Task.checkCancellation()
+        state.withLock { state in
+            state.sleeps.append(deadline)
+            state.now = max(state.now, deadline)
+        }
+    }
+
+    /// Sets the time to `seconds` of unix time, forwards or back.
+    public func set(seconds: Int64) {
+        state.withLock { $0.now = .seconds(seconds) }
+    }
+
+    public func advance(seconds: Int64) {
+        advance(by: .seconds(seconds))
+    }
+
+    public func advance(by duration: Duration) {
+        state.withLock { $0.now += duration }
+    }
+}
