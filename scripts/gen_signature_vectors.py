@@ -3,7 +3,7 @@
 
 Each vector records stripe-python's verdict (WebhookSignature.verify_header, and for JSON bodies
 Webhook.construct_event too) and the verdict meterbridge must give. The two differ only where
-SPEC.md says meterbridge is deliberately stricter or more tolerant, and such a vector names the
+docs/billing-rules.md says meterbridge is deliberately stricter or more tolerant, and such a vector names the
 deviation. The Swift tests check both: meterbridge == expected, and expected == stripe-python
 unless a deviation is named.
 
@@ -124,7 +124,7 @@ for offset, name in [(TOLERANCE, "boundary-oldest-accepted"), (TOLERANCE + 1, "b
     key, payload = secret(), body(100)
     add(name, "stale", payload, f"t={NOW - offset},v1={sign(payload, key, NOW - offset)}", [key])
 for i in range(15):
-    # stripe-python accepts any future timestamp; SPEC.md §1 has meterbridge refuse |now - t| > tolerance.
+    # stripe-python accepts any future timestamp; meterbridge refuses |now - t| > tolerance (docs/billing-rules.md).
     key, payload, t = secret(), body(rng.choice([50, 2000])), NOW + rng.randrange(TOLERANCE + 1, 100_000)
     add(f"future-{i}", "future", payload, f"t={t},v1={sign(payload, key, t)}", [key],
         deviation="future_timestamp", expected={"accepted": False, "error": "timestamp_outside_tolerance"})
