@@ -46,7 +46,7 @@ struct GenerateEventsCommand: AsyncParsableCommand {
         let connection = try SQLiteConnection(path: output)
         defer { connection.close() }
         try connection.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144;")
-        let end = now ?? SystemUnixClock().nowSeconds()
+        let end = now ?? SystemUnixClock().now.seconds
         let bar = ProgressBar(label: "generate")
         var written = 0
         var subscriptions = Set<String>()

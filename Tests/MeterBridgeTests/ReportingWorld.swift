@@ -73,7 +73,7 @@ struct ReportingWorld {
         stripeClock.set(seconds: seconds)
     }
 
-    var now: Int64 { harness.clock.nowSeconds() }
+    var now: Int64 { harness.clock.now.seconds }
 
     /// Delivers signed events and lets the processor apply them.
     func deliver(_ payloads: [UInt8]...) async throws {

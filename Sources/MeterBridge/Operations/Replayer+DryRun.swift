@@ -26,7 +26,7 @@ extension Replayer {
         var summary = ReplaySummary(mode: "dry_run")
         let candidates = try await select(options, reader: reader, summary: &summary)
         summary.read = candidates.count
-        let nowMs = clock.nowMilliseconds()
+        let nowMs = clock.now.milliseconds
         var reports: [ReplayEventReport] = []
         let (order, groups, unrouted) = SubscriptionGroups.group(candidates, subscription: \.subscriptionID)
         for event in unrouted {

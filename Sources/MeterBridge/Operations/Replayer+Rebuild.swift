@@ -15,7 +15,7 @@ import Logging
 /// identical copy of which was still waiting before the rebuild, which keep waiting.
 extension Replayer {
     func rebuild(store: any ReplayStore & DerivedStateRebuilding, progress: @escaping @Sendable (ReplayProgress) -> Void) async throws -> ReplaySummary {
-        let nowMs = clock.nowMilliseconds()
+        let nowMs = clock.now.milliseconds
         let unsent = try await store.customersWithUnsentUsageReports()
         let total = try await store.counts().values.reduce(0, +)
         let retryAtMs = nowMs + RetryBackoff.delay(afterAttempt: 1)
@@ -36,7 +36,7 @@ extension Replayer {
     func rebuildDryRun(
         reader: any StoredEventReader, progress: @escaping @Sendable (ReplayProgress) -> Void
     ) async throws -> (ReplaySummary, [SubscriptionRebuildReport]) {
-        let nowMs = clock.nowMilliseconds()
+        let nowMs = clock.now.milliseconds
         let unsent = try await reader.customersWithUnsentUsageReports()
         let total = try await reader.counts().values.reduce(0, +)
         let result = try await runRebuild(reader: reader, total: total, unsent: unsent, nowMs: nowMs, sink: nil, progress: progress)

@@ -96,7 +96,7 @@ public struct Replayer: Sendable {
             selected = try await store.events(options.query)
         }
         summary.read = selected.count
-        let nowMs = clock.nowMilliseconds()
+        let nowMs = clock.now.milliseconds
         let (order, bySubscription, unrouted) = SubscriptionGroups.group(selected, subscription: \.event.subscriptionID)
         if !unrouted.isEmpty {
             let commit = BillingCommit(finishingUnrouted: unrouted.map { ($0.id, $0.type) }, at: nowMs)

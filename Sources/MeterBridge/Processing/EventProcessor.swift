@@ -70,7 +70,7 @@ public struct EventProcessor: Service {
     /// Processes the events due now; returns how many it took. Tests and `replay` call it directly.
     @discardableResult
     public func processDue() async throws -> Int {
-        let nowMs = clock.nowMilliseconds()
+        let nowMs = clock.now.milliseconds
         let batch = try await inbox.pendingEvents(dueAt: nowMs, limit: configuration.batchSize)
         guard !batch.isEmpty else { return 0 }
         let (order, bySubscription, unrouted) = SubscriptionGroups.group(batch, subscription: \.event.subscriptionID)
@@ -80,7 +80,7 @@ public struct EventProcessor: Service {
             return batch.count
         }
         let names = order.map(WorkLease.subscription)
-        let taken = try await leases.withLeases(names, nowMs: nowMs, durationMs: configuration.leaseDuration.milliseconds) { held in
+        let taken = try await leases.withLeases(names, nowMs: nowMs, durationMs: configuration.leaseDuration.wholeMilliseconds) { held in
             let mine = order.filter { held.contains(WorkLease.subscription($0)) }
             // Read again under the leases: the instance that held one of them before may have applied some of these events.
             let ids = mine.flatMap { bySubscription[$0]?.map(\.id) ?? [] }

@@ -46,13 +46,13 @@ public struct TimerScheduler: Service {
     /// Fires every timer due now; returns how many fired. Tests call it directly with a manual clock.
     @discardableResult
     public func fireDue() async throws -> Int {
-        let nowMs = clock.nowMilliseconds()
+        let nowMs = clock.now.milliseconds
         let due = try await state.dueTimers(at: nowMs / 1000, limit: 256)
         var bySubscription: [String: [TimerRecord]] = [:]
         for timer in due { bySubscription[timer.subscriptionID, default: []].append(timer) }
         guard let leases else { return try await fire(bySubscription, nowMs: nowMs) }
         let names = bySubscription.keys.map(WorkLease.subscription)
-        return try await leases.withLeases(names, nowMs: nowMs, durationMs: leaseDuration.milliseconds) { held in
+        return try await leases.withLeases(names, nowMs: nowMs, durationMs: leaseDuration.wholeMilliseconds) { held in
             try await fire(bySubscription.filter { held.contains(WorkLease.subscription($0.key)) }, nowMs: nowMs)
         }
     }

@@ -79,7 +79,7 @@ extension UsageReporter {
     /// item's customer is still pending.
     func confirmFinalFlushes(_ flushes: [SubscriptionItemPeriod]) async throws {
         guard !flushes.isEmpty else { return }
-        let nowMs = clock.nowMilliseconds()
+        let nowMs = clock.now.milliseconds
         for flush in Set(flushes) {
             guard let record = try await state.subscription(id: flush.subscriptionID), let customer = record.customerID else { continue }
             let outstanding = try await ledger.reports(customerID: customer).contains { $0.status != .sent && $0.purpose == .usage }

@@ -8,7 +8,7 @@ extension UsageReporter {
     func sendDueReports() async throws -> (sent: Int, failed: Int) {
         var sent = 0, failed = 0
         while true {
-            let due = try await ledger.dueReports(at: clock.nowMilliseconds(), limit: 1000)
+            let due = try await ledger.dueReports(at: clock.now.milliseconds, limit: 1000)
             guard !due.isEmpty else { break }
             var failedThisRound = 0
             try await withThrowingTaskGroup(of: Bool.self) { group in
@@ -35,7 +35,7 @@ extension UsageReporter {
     /// Sends one report; true when Stripe has it (now or, with a duplicate identifier, before).
     private func send(_ report: UsageReportRow) async throws -> Bool {
         guard let client else { return false }
-        let nowMs = clock.nowMilliseconds()
+        let nowMs = clock.now.milliseconds
         do throws(StripeCallError) {
             try await deliver(report, with: client)
         } catch {
@@ -43,8 +43,8 @@ extension UsageReporter {
             try await handleFailure(of: report, error, nowMs: nowMs)
             return false
         }
-        try await ledger.markReportSent(id: report.id, at: clock.nowMilliseconds())
-        status.succeeded(at: clock.nowMilliseconds())
+        try await ledger.markReportSent(id: report.id, at: clock.now.milliseconds)
+        status.succeeded(at: clock.now.milliseconds)
         metrics.increment("meterbridge_usage_reported_total", [("metric", report.metric), ("purpose", report.purpose.rawValue)], by: report.quantity)
         return true
     }

@@ -41,14 +41,9 @@ public struct StripeRetryPolicy: Sendable, Equatable {
         guard error.shouldRetry, attempt < maxAttempts else { return nil }
         let backoff = Duration.milliseconds(
             RetryBackoff.delay(
-                afterAttempt: attempt, baseMs: Self.milliseconds(baseDelay), capMs: Self.milliseconds(maxDelay), jitter: jitter))
+                afterAttempt: attempt, baseMs: max(0, baseDelay.wholeMilliseconds), capMs: max(0, maxDelay.wholeMilliseconds), jitter: jitter))
         guard let retryAfter = error.retryAfter else { return backoff }
         guard retryAfter <= maxRetryAfter else { return nil }
         return max(backoff, retryAfter)
-    }
-
-    private static func milliseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return max(0, seconds * 1000 + attoseconds / 1_000_000_000_000_000)
     }
 }
