@@ -39,11 +39,12 @@ extension SQLiteDatabase: BillingStateStore {
         }
     }
 
-    public func dueTimers(at now: Int64, limit: Int) async throws -> [TimerRecord] {
+    public func dueTimers(at now: UnixTime, limit: Int) async throws -> [TimerRecord] {
         try await read { connection in
             try connection.query(
                 "SELECT id, subscription_id, kind, fire_at FROM timers WHERE fire_at <= ?1 ORDER BY fire_at, id LIMIT ?2",
-                [.integer(now), .integer(Int64(limit))], row: TimerRecord.init(row:)
+                // Timers fire at Stripe's whole seconds.
+                [.integer(now.seconds), .integer(Int64(limit))], row: TimerRecord.init(row:)
             )
         }
     }
@@ -85,7 +86,7 @@ extension SQLiteDatabase: BillingStateStore {
         }
     }
 
-    public func markActionsDone(seqs: [Int64], at: Int64) async throws {
+    public func markActionsDone(seqs: [Int64], at: UnixTime) async throws {
         guard !seqs.isEmpty else { return }
         try await write { connection in
             // One statement per few hundred rows, in one write job: SQLite binds at most 32,766 parameters.
@@ -94,7 +95,7 @@ extension SQLiteDatabase: BillingStateStore {
                 let placeholders = (2..<(page.count + 2)).map { "?\($0)" }.joined(separator: ", ")
                 try connection.run(
                     "UPDATE actions SET status = 'done', completed_at = ?1 WHERE seq IN (\(placeholders))",
-                    [.integer(at)] + page.map(SQLiteValue.integer)
+                    [.integer(at.milliseconds)] + page.map(SQLiteValue.integer)
                 )
             }
         }
@@ -157,7 +158,7 @@ extension SQLiteDatabase: BillingStateStore {
         for (id, status) in commit.finishedEvents {
             try connection.run(
                 "UPDATE events SET status = ?2, processed_at = ?3, next_attempt_at = NULL, last_error = NULL WHERE id = ?1",
-                [.text(id), .text(status.rawValue), .integer(commit.at)]
+                [.text(id), .text(status.rawValue), .integer(commit.at.milliseconds)]
             )
         }
     }

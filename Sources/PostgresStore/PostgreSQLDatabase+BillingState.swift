@@ -31,15 +31,14 @@ extension PostgreSQLDatabase: BillingStateStore {
         }
     }
 
-    public func dueTimers(at now: Int64, limit: Int) async throws -> [TimerRecord] {
-        // As with events: timers of a subscription another live instance holds are left to it. Leases are in
-        // milliseconds; saturated, so `.max` ("everything due") does not overflow.
-        let nowMs = now.multipliedReportingOverflow(by: 1000).overflow ? (now < 0 ? .min : .max) : now * 1000
+    public func dueTimers(at now: UnixTime, limit: Int) async throws -> [TimerRecord] {
+        // As with events: timers of a subscription another live instance holds are left to it. Timers fire at Stripe's
+        // whole seconds; leases expire in milliseconds.
         return try await rows(
             """
             SELECT id, subscription_id, kind, fire_at FROM timers t
-            WHERE fire_at <= \(now) AND NOT EXISTS (
-                SELECT 1 FROM leases l WHERE l.name = 'sub:' || t.subscription_id AND l.owner <> \(leaseOwner) AND l.expires_at > \(nowMs)
+            WHERE fire_at <= \(now.seconds) AND NOT EXISTS (
+                SELECT 1 FROM leases l WHERE l.name = 'sub:' || t.subscription_id AND l.owner <> \(leaseOwner) AND l.expires_at > \(now.milliseconds)
             )
             ORDER BY fire_at, id LIMIT \(Int64(limit))
             """,
@@ -75,9 +74,9 @@ extension PostgreSQLDatabase: BillingStateStore {
         return counts
     }
 
-    public func markActionsDone(seqs: [Int64], at: Int64) async throws {
+    public func markActionsDone(seqs: [Int64], at: UnixTime) async throws {
         guard !seqs.isEmpty else { return }
-        try await run("UPDATE actions SET status = 'done', completed_at = \(at) WHERE seq = ANY(\(seqs))")
+        try await run("UPDATE actions SET status = 'done', completed_at = \(at.milliseconds) WHERE seq = ANY(\(seqs))")
     }
 
     public func markActionFailed(seq: Int64, error: String, maxAttempts: Int) async throws {
@@ -170,7 +169,7 @@ extension PostgreSQLDatabase: BillingStateStore {
             guard !ids.isEmpty else { continue }
             try await connection.run(
                 """
-                UPDATE events SET status = \(status.rawValue), processed_at = \(commit.at), next_attempt_at = NULL, last_error = NULL
+                UPDATE events SET status = \(status.rawValue), processed_at = \(commit.at.milliseconds), next_attempt_at = NULL, last_error = NULL
                 WHERE id = ANY(\(ids))
                 """,
                 logger: logger

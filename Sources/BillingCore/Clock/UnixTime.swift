@@ -25,6 +25,9 @@ public struct UnixTime: Sendable, Hashable, Comparable {
     /// The epoch itself: an origin for schedules that only measure time.
     public static let epoch = UnixTime(sinceEpoch: .zero)
 
+    /// Later than any real time: "everything due", still a whole number of milliseconds and seconds.
+    public static let distantFuture = UnixTime(milliseconds: .max)
+
     /// Whole unix milliseconds (truncated).
     public var milliseconds: Int64 { sinceEpoch.wholeMilliseconds }
 

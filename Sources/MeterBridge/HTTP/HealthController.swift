@@ -44,7 +44,7 @@ struct HealthController: Sendable {
         do {
             let counts = try await inbox.counts()
             let oldest = try await inbox.oldestUnprocessedReceivedAt()
-            let age = oldest.map { max(0, clock.now.milliseconds - $0) / 1000 }
+            let age = oldest.map { max(0, (clock.now - $0).components.seconds) }
             let pending = (counts[.pending] ?? 0) + (counts[.failed] ?? 0)
             report.checks["processing"] = .init(
                 status: (age ?? 0) > Self.lagWarning ? "warn" : "ok",
@@ -78,9 +78,9 @@ struct HealthController: Sendable {
             status: !reporting.reportingEnabled || reporting.failingSince != nil ? "warn" : "ok",
             detail: !reporting.reportingEnabled
                 ? "reporting paused: no Stripe API key (STRIPE_API_KEY); usage is kept"
-                : reporting.failingSince.map { "Stripe calls failing since \($0 / 1000): \(reporting.lastError ?? "")" },
-            failingSince: reporting.failingSince.map { $0 / 1000 },
-            lastSuccess: reporting.lastSuccess.map { $0 / 1000 }
+                : reporting.failingSince.map { "Stripe calls failing since \($0.seconds): \(reporting.lastError ?? "")" },
+            failingSince: reporting.failingSince.map(\.seconds),
+            lastSuccess: reporting.lastSuccess.map(\.seconds)
         )
         return report
     }

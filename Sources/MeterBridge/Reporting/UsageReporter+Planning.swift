@@ -46,7 +46,7 @@ extension UsageReporter {
             planned += plan.reports
         }
         guard !planned.isEmpty else { return 0 }
-        let rows = try await ledger.createReports(planned, at: clock.now.milliseconds)
+        let rows = try await ledger.createReports(planned, at: clock.now)
         for row in rows where row.purpose == .usage {
             if row.carried { metrics.increment("meterbridge_usage_carried_total", [("metric", row.metric)], by: row.quantity) }
         }
@@ -84,7 +84,7 @@ extension UsageReporter {
             ))
         }
         guard !planned.isEmpty else { return 0 }
-        return try await ledger.createReports(planned, at: clock.now.milliseconds).count
+        return try await ledger.createReports(planned, at: clock.now).count
     }
 
     /// The catalogue entry of `metric` as the planner needs it; nil (and logged) for a metric no longer configured.

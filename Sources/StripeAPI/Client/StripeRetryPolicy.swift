@@ -39,9 +39,7 @@ public struct StripeRetryPolicy: Sendable, Equatable {
     /// longer pause than ``maxRetryAfter``. `jitter` is a number in 0..<1 (nil: no jitter).
     public func delay(afterAttempt attempt: Int, error: StripeCallError, jitter: Double?) -> Duration? {
         guard error.shouldRetry, attempt < maxAttempts else { return nil }
-        let backoff = Duration.milliseconds(
-            RetryBackoff.delay(
-                afterAttempt: attempt, baseMs: max(0, baseDelay.wholeMilliseconds), capMs: max(0, maxDelay.wholeMilliseconds), jitter: jitter))
+        let backoff = RetryBackoff.delay(afterAttempt: attempt, base: baseDelay, cap: maxDelay, jitter: jitter)
         guard let retryAfter = error.retryAfter else { return backoff }
         guard retryAfter <= maxRetryAfter else { return nil }
         return max(backoff, retryAfter)
