@@ -74,12 +74,12 @@ public struct StoredEvent: Hashable, Sendable {
     /// Failed processing attempts so far.
     public var attempts: Int
     public var lastError: String?
-    /// When a `pending` or `failed` event is due, unix milliseconds; nil once processed, ignored or dead.
-    public var nextAttemptAt: Int64?
-    /// When it was processed or ignored, unix milliseconds.
-    public var processedAt: Int64?
+    /// When a `pending` or `failed` event is due; nil once processed, ignored or dead.
+    public var nextAttemptAt: UnixTime?
+    /// When it was processed or ignored.
+    public var processedAt: UnixTime?
 
-    public init(event: ReceivedEvent, status: EventStatus, attempts: Int, lastError: String?, nextAttemptAt: Int64?, processedAt: Int64?) {
+    public init(event: ReceivedEvent, status: EventStatus, attempts: Int, lastError: String?, nextAttemptAt: UnixTime?, processedAt: UnixTime?) {
         self.event = event
         self.status = status
         self.attempts = attempts

@@ -245,8 +245,8 @@ extension StoredEvent {
             status: try EventStatus(column: 12, of: row),
             attempts: row.int(at: 13),
             lastError: row.optionalString(at: 14),
-            nextAttemptAt: row.optionalInt64(at: 15),
-            processedAt: row.optionalInt64(at: 16)
+            nextAttemptAt: row.optionalInt64(at: 15).map(UnixTime.init(milliseconds:)),
+            processedAt: row.optionalInt64(at: 16).map(UnixTime.init(milliseconds:))
         )
     }
 }

@@ -161,7 +161,8 @@ extension UsageReportRow {
             id: row.int64(at: 0), key: row.string(at: 1), channel: channel, purpose: PlannedReport.Purpose(rawValue: row.string(at: 3)) ?? .usage,
             customerID: row.string(at: 8), metric: row.string(at: 9), period: period, quantity: row.int64(at: 12), timestamp: row.int64(at: 13),
             carried: row.int64(at: 14) != 0, status: Status(rawValue: row.string(at: 15)) ?? .pending, attempts: row.int(at: 16),
-            lastError: row.optionalString(at: 17), nextAttemptAt: row.int64(at: 18), createdAt: row.int64(at: 19), sentAt: row.optionalInt64(at: 20)
+            lastError: row.optionalString(at: 17), nextAttemptAt: UnixTime(milliseconds: row.int64(at: 18)),
+            createdAt: UnixTime(milliseconds: row.int64(at: 19)), sentAt: row.optionalInt64(at: 20).map(UnixTime.init(milliseconds:))
         )
     }
 }

@@ -16,15 +16,14 @@ public struct UsageReportRow: Hashable, Sendable {
     public var status: Status
     public var attempts: Int
     public var lastError: String?
-    /// Unix milliseconds.
-    public var nextAttemptAt: Int64
-    public var createdAt: Int64
-    public var sentAt: Int64?
+    public var nextAttemptAt: UnixTime
+    public var createdAt: UnixTime
+    public var sentAt: UnixTime?
 
     public init(
         id: Int64, key: String, channel: PlannedReport.Channel, purpose: PlannedReport.Purpose, customerID: String, metric: String,
         period: BillingPeriod?, quantity: Int64, timestamp: Int64, carried: Bool, status: Status, attempts: Int, lastError: String?,
-        nextAttemptAt: Int64, createdAt: Int64, sentAt: Int64?
+        nextAttemptAt: UnixTime, createdAt: UnixTime, sentAt: UnixTime?
     ) {
         self.id = id
         self.key = key
@@ -49,7 +48,7 @@ public struct UsageReportRow: Hashable, Sendable {
         self.init(
             id: id, key: key, channel: report.channel, purpose: report.purpose, customerID: report.customerID, metric: report.metric,
             period: report.period, quantity: report.quantity, timestamp: report.timestamp, carried: report.carried, status: .pending,
-            attempts: 0, lastError: nil, nextAttemptAt: now.milliseconds, createdAt: now.milliseconds, sentAt: nil
+            attempts: 0, lastError: nil, nextAttemptAt: now, createdAt: now, sentAt: nil
         )
     }
 

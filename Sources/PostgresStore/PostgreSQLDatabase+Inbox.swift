@@ -157,7 +157,8 @@ extension StoredEvent {
                 objectType: objectType, objectID: objectID, subscriptionID: subscriptionID, customerID: customerID,
                 payload: Array(payload.readableBytesView), signature: signature, receivedAt: receivedAt
             ),
-            status: try EventStatus(postgres: status), attempts: attempts, lastError: lastError, nextAttemptAt: nextAttemptAt, processedAt: processedAt
+            status: try EventStatus(postgres: status), attempts: attempts, lastError: lastError,
+            nextAttemptAt: nextAttemptAt.map(UnixTime.init(milliseconds:)), processedAt: processedAt.map(UnixTime.init(milliseconds:))
         )
     }
 }

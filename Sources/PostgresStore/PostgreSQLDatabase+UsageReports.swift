@@ -164,7 +164,8 @@ extension UsageReportRow {
         self.init(
             id: id, key: key, channel: channel, purpose: PlannedReport.Purpose(rawValue: purpose) ?? .usage, customerID: customerID, metric: metric,
             period: period, quantity: quantity, timestamp: timestamp, carried: carried, status: Status(rawValue: status) ?? .pending,
-            attempts: attempts, lastError: lastError, nextAttemptAt: nextAttemptAt, createdAt: createdAt, sentAt: sentAt
+            attempts: attempts, lastError: lastError, nextAttemptAt: UnixTime(milliseconds: nextAttemptAt),
+            createdAt: UnixTime(milliseconds: createdAt), sentAt: sentAt.map(UnixTime.init(milliseconds:))
         )
     }
 }

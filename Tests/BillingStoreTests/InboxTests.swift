@@ -35,7 +35,7 @@ struct InboxTests {
             #expect(stored.status == .pending)
             #expect(stored.attempts == 0)
             #expect(stored.lastError == nil)
-            #expect(stored.nextAttemptAt == event.receivedAt)
+            #expect(stored.nextAttemptAt == UnixTime(milliseconds: event.receivedAt))
             #expect(stored.processedAt == nil)
             #expect(try await database.event(id: "evt_missing") == nil)
 
@@ -58,7 +58,7 @@ struct InboxTests {
             #expect(try await database.store(makeEvent(id: "evt_p", receivedAt: 99)) == .duplicate(status: .processed))
             #expect(try await database.store(makeEvent(id: "evt_i", receivedAt: 99)) == .duplicate(status: .ignored))
             let processed = try #require(try await database.event(id: "evt_p"))
-            #expect(processed.status == .processed && processed.processedAt == 10 && processed.nextAttemptAt == nil)
+            #expect(processed.status == .processed && processed.processedAt == UnixTime(milliseconds: 10) && processed.nextAttemptAt == nil)
             #expect(try await database.event(id: "evt_i")?.status == .ignored)
         }
     }
@@ -75,7 +75,7 @@ struct InboxTests {
             let redriven = try #require(try await database.event(id: "evt_1"))
             #expect(redriven.status == .pending)
             #expect(redriven.attempts == 1)  // attempts stay
-            #expect(redriven.nextAttemptAt == 5_000)  // due at the redelivery
+            #expect(redriven.nextAttemptAt == UnixTime(milliseconds: 5_000))  // due at the redelivery
             #expect(redriven.event.receivedAt == 1_000)  // the original delivery is what is kept
             #expect(try await database.pendingEvents(dueAt: UnixTime(milliseconds: 5_000), limit: 10).map(\.id) == ["evt_1"])
             // A second redelivery while it is pending again is a plain duplicate.
@@ -90,7 +90,7 @@ struct InboxTests {
             #expect(try await database.markFailed(id: "evt_1", error: "first", nextAttemptAt: UnixTime(milliseconds: 100), maxAttempts: 3) == .failed)
             #expect(try await database.markFailed(id: "evt_1", error: "second", nextAttemptAt: UnixTime(milliseconds: 200), maxAttempts: 3) == .failed)
             let failed = try #require(try await database.event(id: "evt_1"))
-            #expect(failed.status == .failed && failed.attempts == 2 && failed.lastError == "second" && failed.nextAttemptAt == 200)
+            #expect(failed.status == .failed && failed.attempts == 2 && failed.lastError == "second" && failed.nextAttemptAt == UnixTime(milliseconds: 200))
 
             #expect(try await database.markFailed(id: "evt_1", error: "third", nextAttemptAt: UnixTime(milliseconds: 300), maxAttempts: 3) == .dead)
             let dead = try #require(try await database.event(id: "evt_1"))
@@ -107,7 +107,7 @@ struct InboxTests {
             try await database.store(makeEvent(id: "evt_1", receivedAt: 600))
             try await database.markProcessed(id: "evt_1", status: .processed, at: UnixTime(milliseconds: 700))
             let processed = try #require(try await database.event(id: "evt_1"))
-            #expect(processed.status == .processed && processed.attempts == 4 && processed.lastError == nil && processed.processedAt == 700)
+            #expect(processed.status == .processed && processed.attempts == 4 && processed.lastError == nil && processed.processedAt == UnixTime(milliseconds: 700))
         }
     }
 

@@ -87,7 +87,7 @@ struct UsageReportTests {
             for row in rows {
                 #expect(row.purpose == .usage && row.customerID == "cus_1" && row.metric == "api_requests")
                 #expect(row.status == .pending && row.attempts == 0 && row.lastError == nil && row.sentAt == nil)
-                #expect(row.nextAttemptAt == 1_000 && row.createdAt == 1_000)
+                #expect(row.nextAttemptAt == UnixTime(milliseconds: 1_000) && row.createdAt == UnixTime(milliseconds: 1_000))
             }
             // What is stored is what was returned.
             #expect(try await database.reports(customerID: "cus_1") == rows)
@@ -170,11 +170,11 @@ struct UsageReportTests {
             let retried = try await database.dueReports(at: UnixTime(milliseconds: 2_000), limit: 10)
             #expect(retried.map(\.id) == [r3.id])
             #expect(retried.first?.status == .pending && retried.first?.attempts == 1 && retried.first?.lastError == "timeout")
-            #expect(retried.first?.nextAttemptAt == 2_000)
+            #expect(retried.first?.nextAttemptAt == UnixTime(milliseconds: 2_000))
             try await database.markReportSent(id: r3.id, at: UnixTime(milliseconds: 2_100))
 
             let late = try #require(try await database.dueReports(at: UnixTime(milliseconds: 5_000), limit: 10).first)
-            #expect(late.id == r2.id && late.attempts == 1 && late.lastError == "rate limited" && late.nextAttemptAt == 5_000)
+            #expect(late.id == r2.id && late.attempts == 1 && late.lastError == "rate limited" && late.nextAttemptAt == UnixTime(milliseconds: 5_000))
             try await database.markReportFailed(id: r2.id, error: "Stripe refused it", retryAt: nil)
             #expect(try await database.dueReports(at: UnixTime(milliseconds: 1_000_000), limit: 10).isEmpty)
 
@@ -182,9 +182,9 @@ struct UsageReportTests {
             #expect(stored.map(\.status) == [.sent, .dead, .sent, .dead])
             #expect(stored.map(\.attempts) == [0, 2, 1, 1])
             #expect(stored.map(\.lastError) == [nil, "Stripe refused it", nil, "No such subscription item"])
-            #expect(stored.map(\.sentAt) == [1_100, nil, 2_100, nil])
+            #expect(stored.map(\.sentAt) == [UnixTime(milliseconds: 1_100), nil, UnixTime(milliseconds: 2_100), nil])
             // A dead report keeps the time it was last due; its key never changes.
-            #expect(stored.map(\.nextAttemptAt) == [1_000, 5_000, 2_000, 1_000])
+            #expect(stored.map(\.nextAttemptAt) == [1_000, 5_000, 2_000, 1_000].map(UnixTime.init(milliseconds:)))
             #expect(stored.map(\.key) == created.map(\.key))
             #expect(try await database.reportCounts() == [.pending: 0, .sent: 2, .dead: 2])
         }
@@ -204,7 +204,7 @@ struct UsageReportTests {
 
             let due = try await database.dueReports(at: UnixTime(milliseconds: 9_000), limit: 10)
             #expect(due.map(\.id) == [created[0].id, created[2].id])
-            #expect(due.allSatisfy { $0.status == .pending && $0.nextAttemptAt == 9_000 && $0.attempts == 1 })
+            #expect(due.allSatisfy { $0.status == .pending && $0.nextAttemptAt == UnixTime(milliseconds: 9_000) && $0.attempts == 1 })
             #expect(due.map(\.key) == [created[0].key, created[2].key])
             try await database.markReportSent(id: created[0].id, at: UnixTime(milliseconds: 9_100))
             try await database.markReportSent(id: created[2].id, at: UnixTime(milliseconds: 9_100))
@@ -304,7 +304,7 @@ struct UsageReportTests {
             var retrying = created[6]
             retrying.attempts = 1
             retrying.lastError = "busy"
-            retrying.nextAttemptAt = 50_000
+            retrying.nextAttemptAt = UnixTime(milliseconds: 50_000)
             #expect(Set(pending) == [created[0], retrying])
             #expect(try await database.pendingLegacyReports(itemID: "si_2") == [created[3]])
             #expect(try await database.pendingLegacyReports(itemID: "si_3").isEmpty)
