@@ -4,11 +4,11 @@ import BillingCore
 public struct SubscriptionRecord: Hashable, Sendable {
     public var id: String
     public var customerID: String?
-    /// Unix milliseconds of the last change.
-    public var updatedAt: Int64
+    /// When it last changed.
+    public var updatedAt: UnixTime
     public var state: [UInt8]
 
-    public init(id: String, customerID: String?, updatedAt: Int64, state: [UInt8]) {
+    public init(id: String, customerID: String?, updatedAt: UnixTime, state: [UInt8]) {
         self.id = id
         self.customerID = customerID
         self.updatedAt = updatedAt
@@ -44,8 +44,7 @@ public struct OutboxAction: Hashable, Sendable {
     public var action: Result<BillingAction, OutboxPayloadError>
     /// The action's `kind` column (`flush`, `switch_mode`, …), for queries and metrics.
     public var kind: String
-    /// Unix milliseconds.
-    public var createdAt: Int64
+    public var createdAt: UnixTime
     public var status: Status
     public var attempts: Int
     public var lastError: String?
@@ -56,7 +55,7 @@ public struct OutboxAction: Hashable, Sendable {
     }
 
     /// A new action to commit.
-    public init(subscriptionID: String, eventID: String?, action: BillingAction, createdAt: Int64) {
+    public init(subscriptionID: String, eventID: String?, action: BillingAction, createdAt: UnixTime) {
         self.init(
             seq: 0, subscriptionID: subscriptionID, eventID: eventID, action: .success(action), kind: action.kind, createdAt: createdAt,
             status: .pending, attempts: 0, lastError: nil
@@ -65,7 +64,7 @@ public struct OutboxAction: Hashable, Sendable {
 
     /// A stored action.
     public init(
-        seq: Int64, subscriptionID: String, eventID: String?, action: Result<BillingAction, OutboxPayloadError>, kind: String, createdAt: Int64,
+        seq: Int64, subscriptionID: String, eventID: String?, action: Result<BillingAction, OutboxPayloadError>, kind: String, createdAt: UnixTime,
         status: Status, attempts: Int, lastError: String?
     ) {
         self.seq = seq

@@ -131,7 +131,7 @@ extension SQLiteDatabase: BillingStateStore {
                 INSERT INTO subscriptions (id, customer_id, updated_at, state) VALUES (?1, ?2, ?3, ?4)
                 ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id, updated_at = excluded.updated_at, state = excluded.state
                 """,
-                [.text(subscription.id), subscription.customerID.map(SQLiteValue.text) ?? .null, .integer(subscription.updatedAt), .blob(subscription.state)]
+                [.text(subscription.id), subscription.customerID.map(SQLiteValue.text) ?? .null, .integer(subscription.updatedAt.milliseconds), .blob(subscription.state)]
             )
             // The stored timers mirror the state's: replace the set rather than diffing it.
             try connection.run("DELETE FROM timers WHERE subscription_id = ?1", [.text(subscription.id)])
@@ -150,7 +150,7 @@ extension SQLiteDatabase: BillingStateStore {
             try connection.run(
                 "INSERT INTO actions (subscription_id, event_id, kind, created_at, payload_version, payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 [
-                    .text(action.subscriptionID), action.eventID.map(SQLiteValue.text) ?? .null, .text(action.kind), .integer(action.createdAt),
+                    .text(action.subscriptionID), action.eventID.map(SQLiteValue.text) ?? .null, .text(action.kind), .integer(action.createdAt.milliseconds),
                     .integer(Int64(OutboxPayload.version)), .blob(payload),
                 ]
             )
@@ -166,7 +166,7 @@ extension SQLiteDatabase: BillingStateStore {
 
 extension SubscriptionRecord {
     init(row: SQLiteStatement) throws {
-        self.init(id: row.string(at: 0), customerID: row.optionalString(at: 1), updatedAt: row.int64(at: 2), state: row.blob(at: 3))
+        self.init(id: row.string(at: 0), customerID: row.optionalString(at: 1), updatedAt: UnixTime(milliseconds: row.int64(at: 2)), state: row.blob(at: 3))
     }
 }
 
@@ -183,7 +183,7 @@ extension OutboxAction {
         }
         self.init(
             seq: row.int64(at: 0), subscriptionID: row.string(at: 1), eventID: row.optionalString(at: 2),
-            action: OutboxPayload.decode(row.blob(at: 9), version: row.int(at: 8)), kind: row.string(at: 3), createdAt: row.int64(at: 4),
+            action: OutboxPayload.decode(row.blob(at: 9), version: row.int(at: 8)), kind: row.string(at: 3), createdAt: UnixTime(milliseconds: row.int64(at: 4)),
             status: status, attempts: row.int(at: 6), lastError: row.optionalString(at: 7)
         )
     }

@@ -253,7 +253,7 @@ extension SQLiteDatabase: DerivedStateRebuilding {
                     summary.eventStatusesChanged += outcomes.count
                 case .subscriptions(let records, let timers):
                     for record in records {
-                        try apply(BillingCommit(subscription: record, at: UnixTime(milliseconds: record.updatedAt)), on: connection)
+                        try apply(BillingCommit(subscription: record, at: record.updatedAt), on: connection)
                     }
                     for timer in timers {
                         try connection.run(

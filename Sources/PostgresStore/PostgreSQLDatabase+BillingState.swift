@@ -111,7 +111,7 @@ extension PostgreSQLDatabase: BillingStateStore {
                 written = try await connection.run(
                     """
                     INSERT INTO subscriptions (id, customer_id, updated_at, state)
-                    VALUES (\(subscription.id), \(subscription.customerID), \(subscription.updatedAt), \(state))
+                    VALUES (\(subscription.id), \(subscription.customerID), \(subscription.updatedAt.milliseconds), \(state))
                     ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id, updated_at = excluded.updated_at, state = excluded.state
                     RETURNING 1
                     """,
@@ -121,7 +121,7 @@ extension PostgreSQLDatabase: BillingStateStore {
                 written = try await connection.run(
                     """
                     INSERT INTO subscriptions (id, customer_id, updated_at, state)
-                    VALUES (\(subscription.id), \(subscription.customerID), \(subscription.updatedAt), \(state))
+                    VALUES (\(subscription.id), \(subscription.customerID), \(subscription.updatedAt.milliseconds), \(state))
                     ON CONFLICT (id) DO NOTHING RETURNING 1
                     """,
                     logger: logger
@@ -129,7 +129,7 @@ extension PostgreSQLDatabase: BillingStateStore {
             case .some(.some(let expected)):
                 written = try await connection.run(
                     """
-                    UPDATE subscriptions SET customer_id = \(subscription.customerID), updated_at = \(subscription.updatedAt), state = \(state)
+                    UPDATE subscriptions SET customer_id = \(subscription.customerID), updated_at = \(subscription.updatedAt.milliseconds), state = \(state)
                     WHERE id = \(subscription.id) AND state = \(ByteBuffer(bytes: expected)) RETURNING 1
                     """,
                     logger: logger
@@ -158,7 +158,7 @@ extension PostgreSQLDatabase: BillingStateStore {
             try await connection.run(
                 """
                 INSERT INTO actions (subscription_id, event_id, kind, created_at, payload_version, payload)
-                VALUES (\(action.subscriptionID), \(action.eventID), \(action.kind), \(action.createdAt), \(Int32(OutboxPayload.version)),
+                VALUES (\(action.subscriptionID), \(action.eventID), \(action.kind), \(action.createdAt.milliseconds), \(Int32(OutboxPayload.version)),
                     \(ByteBuffer(bytes: payload)))
                 """,
                 logger: logger
@@ -181,7 +181,7 @@ extension PostgreSQLDatabase: BillingStateStore {
 extension SubscriptionRecord {
     init(postgres row: PostgresRow) throws {
         let (id, customerID, updatedAt, state) = try row.decode((String, String?, Int64, ByteBuffer).self)
-        self.init(id: id, customerID: customerID, updatedAt: updatedAt, state: Array(state.readableBytesView))
+        self.init(id: id, customerID: customerID, updatedAt: UnixTime(milliseconds: updatedAt), state: Array(state.readableBytesView))
     }
 }
 
@@ -200,7 +200,7 @@ extension OutboxAction {
         guard let status = Status(rawValue: status) else { throw PostgresStoreError(message: "unknown action status '\(status)' in the actions table") }
         self.init(
             seq: seq, subscriptionID: subscriptionID, eventID: eventID, action: OutboxPayload.decode(Array(payload.readableBytesView), version: version),
-            kind: kind, createdAt: createdAt, status: status, attempts: attempts, lastError: lastError
+            kind: kind, createdAt: UnixTime(milliseconds: createdAt), status: status, attempts: attempts, lastError: lastError
         )
     }
 }

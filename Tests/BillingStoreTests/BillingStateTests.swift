@@ -9,9 +9,9 @@ import Testing
 struct BillingStateTests {
     static func commit(_ subscription: String, timers: [(String, Int64)], actions: [String], events: [String], at: UnixTime) -> BillingCommit {
         BillingCommit(
-            subscription: SubscriptionRecord(id: subscription, customerID: "cus_1", updatedAt: at.milliseconds, state: Array("{\"v\":\(at.milliseconds)}".utf8)),
+            subscription: SubscriptionRecord(id: subscription, customerID: "cus_1", updatedAt: at, state: Array("{\"v\":\(at.milliseconds)}".utf8)),
             timers: timers.map { TimerRecord(id: "\(subscription)/\($0.0)", subscriptionID: subscription, kind: $0.0, fireAt: $0.1) },
-            actions: actions.map { OutboxAction(subscriptionID: subscription, eventID: events.first, action: sampleAction(kind: $0), createdAt: at.milliseconds) },
+            actions: actions.map { OutboxAction(subscriptionID: subscription, eventID: events.first, action: sampleAction(kind: $0), createdAt: at) },
             finishedEvents: events.map { ($0, EventStatus.processed) },
             at: at
         )
@@ -108,7 +108,7 @@ struct BillingStateTests {
             next.firedTimerIDs = ["sub_1/preBoundary"]
             try await database.commit(next, ifStateIs: Array("{\"v\":10}".utf8))
             let record = try #require(try await database.subscription(id: "sub_1"))
-            #expect(record.state == Array("{\"v\":20}".utf8) && record.updatedAt == 20)
+            #expect(record.state == Array("{\"v\":20}".utf8) && record.updatedAt == UnixTime(milliseconds: 20))
             #expect(try await database.timers(subscriptionID: "sub_1").map(\.id) == ["sub_1/finalFlush"])
             #expect(try await database.actions(subscriptionID: "sub_1").map(\.kind) == ["open_period", "flush"])
             #expect(try await database.events(EventQuery()).map(\.status) == [.processed, .processed])
@@ -134,7 +134,7 @@ struct BillingStateTests {
             #expect(created?.subscriptionID == "sub_1")
 
             let record = try #require(try await database.subscription(id: "sub_1"))
-            #expect(record.state == Array("{\"v\":10}".utf8) && record.updatedAt == 10)
+            #expect(record.state == Array("{\"v\":10}".utf8) && record.updatedAt == UnixTime(milliseconds: 10))
             #expect(try await database.timers(subscriptionID: "sub_1").map(\.id) == ["sub_1/preBoundary"])
             #expect(try await database.actions(subscriptionID: "sub_1").map(\.kind) == ["open_period"])
             #expect(try await database.actionCounts() == [.pending: 1, .done: 0, .dead: 0])

@@ -71,7 +71,7 @@ struct PostgresSharingTests {
             for subscription in ["sub_a", "sub_b"] {
                 try await a.commit(
                     BillingCommit(
-                        subscription: SubscriptionRecord(id: subscription, customerID: "cus_1", updatedAt: 1, state: [1]),
+                        subscription: SubscriptionRecord(id: subscription, customerID: "cus_1", updatedAt: UnixTime(milliseconds: 1), state: [1]),
                         timers: [TimerRecord(id: "\(subscription)/preBoundary", subscriptionID: subscription, kind: "preBoundary", fireAt: 10)], at: UnixTime(milliseconds: 1)
                     )
                 )

@@ -24,7 +24,7 @@ extension BillingCommit {
         self.init(
             subscription: try SubscriptionStateCodec.record(state, at: now),
             timers: SubscriptionStateCodec.timers(state),
-            actions: output.outbox.map { OutboxAction(subscriptionID: state.subscriptionID, eventID: $0.eventID, action: $0.action, createdAt: now.milliseconds) },
+            actions: output.outbox.map { OutboxAction(subscriptionID: state.subscriptionID, eventID: $0.eventID, action: $0.action, createdAt: now) },
             finishedEvents: output.events.compactMap { result in EventStatus(finished: result.outcome).map { (result.eventID, $0) } },
             firedTimerIDs: output.firedTimers,
             at: now

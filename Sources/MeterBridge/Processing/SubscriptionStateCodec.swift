@@ -14,7 +14,7 @@ enum SubscriptionStateCodec {
 
     /// The store row for `state` at `now`.
     static func record(_ state: SubscriptionState, at now: UnixTime) throws -> SubscriptionRecord {
-        SubscriptionRecord(id: state.subscriptionID, customerID: state.customerID, updatedAt: now.milliseconds, state: try encode(state))
+        SubscriptionRecord(id: state.subscriptionID, customerID: state.customerID, updatedAt: now, state: try encode(state))
     }
 
     /// The timers table rows for the state's armed timers.
