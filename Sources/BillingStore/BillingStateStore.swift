@@ -4,11 +4,11 @@ import BillingCore
 public struct SubscriptionRecord: Hashable, Sendable {
     public var id: String
     public var customerID: String?
-    /// Unix milliseconds of the last change.
-    public var updatedAt: Int64
+    /// When it last changed.
+    public var updatedAt: UnixTime
     public var state: [UInt8]
 
-    public init(id: String, customerID: String?, updatedAt: Int64, state: [UInt8]) {
+    public init(id: String, customerID: String?, updatedAt: UnixTime, state: [UInt8]) {
         self.id = id
         self.customerID = customerID
         self.updatedAt = updatedAt
@@ -44,8 +44,7 @@ public struct OutboxAction: Hashable, Sendable {
     public var action: Result<BillingAction, OutboxPayloadError>
     /// The action's `kind` column (`flush`, `switch_mode`, …), for queries and metrics.
     public var kind: String
-    /// Unix milliseconds.
-    public var createdAt: Int64
+    public var createdAt: UnixTime
     public var status: Status
     public var attempts: Int
     public var lastError: String?
@@ -56,7 +55,7 @@ public struct OutboxAction: Hashable, Sendable {
     }
 
     /// A new action to commit.
-    public init(subscriptionID: String, eventID: String?, action: BillingAction, createdAt: Int64) {
+    public init(subscriptionID: String, eventID: String?, action: BillingAction, createdAt: UnixTime) {
         self.init(
             seq: 0, subscriptionID: subscriptionID, eventID: eventID, action: .success(action), kind: action.kind, createdAt: createdAt,
             status: .pending, attempts: 0, lastError: nil
@@ -65,7 +64,7 @@ public struct OutboxAction: Hashable, Sendable {
 
     /// A stored action.
     public init(
-        seq: Int64, subscriptionID: String, eventID: String?, action: Result<BillingAction, OutboxPayloadError>, kind: String, createdAt: Int64,
+        seq: Int64, subscriptionID: String, eventID: String?, action: Result<BillingAction, OutboxPayloadError>, kind: String, createdAt: UnixTime,
         status: Status, attempts: Int, lastError: String?
     ) {
         self.seq = seq
@@ -97,12 +96,12 @@ public struct BillingCommit: Sendable {
     public var finishedEvents: [(id: String, status: EventStatus)]
     /// Timers this step consumed.
     public var firedTimerIDs: [String]
-    /// Unix milliseconds.
-    public var at: Int64
+    /// When the step ran: the events' `processed_at`.
+    public var at: UnixTime
 
     public init(
         subscription: SubscriptionRecord?, timers: [TimerRecord] = [], actions: [OutboxAction] = [],
-        finishedEvents: [(id: String, status: EventStatus)] = [], firedTimerIDs: [String] = [], at: Int64
+        finishedEvents: [(id: String, status: EventStatus)] = [], firedTimerIDs: [String] = [], at: UnixTime
     ) {
         self.subscription = subscription
         self.timers = timers
@@ -125,8 +124,8 @@ public protocol BillingStateStore: Sendable {
     /// else throws `BillingStateConflict` and writes nothing: the read-decide-write of one step cannot lose another
     /// writer's step (a second instance, a replay).
     func commit(_ commit: BillingCommit, ifStateIs expected: [UInt8]?) async throws
-    /// Timers due at `now` (unix seconds), earliest first.
-    func dueTimers(at now: Int64, limit: Int) async throws -> [TimerRecord]
+    /// Timers due at `now` (their `fireAt` is in Stripe's whole seconds), earliest first.
+    func dueTimers(at now: UnixTime, limit: Int) async throws -> [TimerRecord]
     func timers(subscriptionID: String) async throws -> [TimerRecord]
     /// Actions waiting to be carried out, in commit order.
     func pendingActions(limit: Int) async throws -> [OutboxAction]
@@ -134,7 +133,7 @@ public protocol BillingStateStore: Sendable {
     /// Number of actions per status (every status present, zero included).
     func actionCounts() async throws -> [OutboxAction.Status: Int]
     /// Marks the actions a reporting round carried out as done, in one write.
-    func markActionsDone(seqs: [Int64], at: Int64) async throws
+    func markActionsDone(seqs: [Int64], at: UnixTime) async throws
     /// Records a failed attempt; `dead` with the error once attempts reach `maxAttempts`.
     func markActionFailed(seq: Int64, error: String, maxAttempts: Int) async throws
     /// Deletes all derived state (subscriptions, timers, actions not yet done) so it can be rebuilt from the inbox.

@@ -1,3 +1,5 @@
+import BillingCore
+
 /// Processing status of a stored event (docs/billing-rules.md, the inbox).
 public enum EventStatus: String, CaseIterable, Hashable, Sendable {
     /// Waiting for the processor.
@@ -72,12 +74,12 @@ public struct StoredEvent: Hashable, Sendable {
     /// Failed processing attempts so far.
     public var attempts: Int
     public var lastError: String?
-    /// When a `pending` or `failed` event is due, unix milliseconds; nil once processed, ignored or dead.
-    public var nextAttemptAt: Int64?
-    /// When it was processed or ignored, unix milliseconds.
-    public var processedAt: Int64?
+    /// When a `pending` or `failed` event is due; nil once processed, ignored or dead.
+    public var nextAttemptAt: UnixTime?
+    /// When it was processed or ignored.
+    public var processedAt: UnixTime?
 
-    public init(event: ReceivedEvent, status: EventStatus, attempts: Int, lastError: String?, nextAttemptAt: Int64?, processedAt: Int64?) {
+    public init(event: ReceivedEvent, status: EventStatus, attempts: Int, lastError: String?, nextAttemptAt: UnixTime?, processedAt: UnixTime?) {
         self.event = event
         self.status = status
         self.attempts = attempts
@@ -210,20 +212,20 @@ public protocol InboxStore: Sendable {
     func counts() async throws -> [EventStatus: Int]
 
     /// `receivedAt` of the oldest event still `pending` or `failed`; nil when none is.
-    func oldestUnprocessedReceivedAt() async throws -> Int64?
+    func oldestUnprocessedReceivedAt() async throws -> UnixTime?
 
     /// Commits a real (tiny) write transaction; throws when the store cannot commit (readiness check).
     func checkWritable() async throws
 
-    /// At most `limit` events that are `pending` or `failed` and due at `nowMs`: those due first (a new event is due when
+    /// At most `limit` events that are `pending` or `failed` and due at `now`: those due first (a new event is due when
     /// received, a failed one at its retry time), returned in Stripe's order (`created`, then id).
-    func pendingEvents(dueAt nowMs: Int64, limit: Int) async throws -> [StoredEvent]
+    func pendingEvents(dueAt now: UnixTime, limit: Int) async throws -> [StoredEvent]
 
-    /// Marks an event done: `status` is `.processed` or `.ignored`; `at` is unix milliseconds.
-    func markProcessed(id: String, status: EventStatus, at processedAt: Int64) async throws
+    /// Marks an event done: `status` is `.processed` or `.ignored`, at `processedAt`.
+    func markProcessed(id: String, status: EventStatus, at processedAt: UnixTime) async throws
 
     /// Records a failed attempt: `failed` and due again at `nextAttemptAt`, or `dead` once its attempts reach
     /// `maxAttempts`. Returns the new status. An event processed or ignored meanwhile is left so (its status returned).
     @discardableResult
-    func markFailed(id: String, error: String, nextAttemptAt: Int64, maxAttempts: Int) async throws -> EventStatus
+    func markFailed(id: String, error: String, nextAttemptAt: UnixTime, maxAttempts: Int) async throws -> EventStatus
 }

@@ -39,11 +39,12 @@ extension SQLiteDatabase: BillingStateStore {
         }
     }
 
-    public func dueTimers(at now: Int64, limit: Int) async throws -> [TimerRecord] {
+    public func dueTimers(at now: UnixTime, limit: Int) async throws -> [TimerRecord] {
         try await read { connection in
             try connection.query(
                 "SELECT id, subscription_id, kind, fire_at FROM timers WHERE fire_at <= ?1 ORDER BY fire_at, id LIMIT ?2",
-                [.integer(now), .integer(Int64(limit))], row: TimerRecord.init(row:)
+                // Timers fire at Stripe's whole seconds.
+                [.integer(now.seconds), .integer(Int64(limit))], row: TimerRecord.init(row:)
             )
         }
     }
@@ -85,7 +86,7 @@ extension SQLiteDatabase: BillingStateStore {
         }
     }
 
-    public func markActionsDone(seqs: [Int64], at: Int64) async throws {
+    public func markActionsDone(seqs: [Int64], at: UnixTime) async throws {
         guard !seqs.isEmpty else { return }
         try await write { connection in
             // One statement per few hundred rows, in one write job: SQLite binds at most 32,766 parameters.
@@ -94,7 +95,7 @@ extension SQLiteDatabase: BillingStateStore {
                 let placeholders = (2..<(page.count + 2)).map { "?\($0)" }.joined(separator: ", ")
                 try connection.run(
                     "UPDATE actions SET status = 'done', completed_at = ?1 WHERE seq IN (\(placeholders))",
-                    [.integer(at)] + page.map(SQLiteValue.integer)
+                    [.integer(at.milliseconds)] + page.map(SQLiteValue.integer)
                 )
             }
         }
@@ -130,7 +131,7 @@ extension SQLiteDatabase: BillingStateStore {
                 INSERT INTO subscriptions (id, customer_id, updated_at, state) VALUES (?1, ?2, ?3, ?4)
                 ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id, updated_at = excluded.updated_at, state = excluded.state
                 """,
-                [.text(subscription.id), subscription.customerID.map(SQLiteValue.text) ?? .null, .integer(subscription.updatedAt), .blob(subscription.state)]
+                [.text(subscription.id), subscription.customerID.map(SQLiteValue.text) ?? .null, .integer(subscription.updatedAt.milliseconds), .blob(subscription.state)]
             )
             // The stored timers mirror the state's: replace the set rather than diffing it.
             try connection.run("DELETE FROM timers WHERE subscription_id = ?1", [.text(subscription.id)])
@@ -149,7 +150,7 @@ extension SQLiteDatabase: BillingStateStore {
             try connection.run(
                 "INSERT INTO actions (subscription_id, event_id, kind, created_at, payload_version, payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 [
-                    .text(action.subscriptionID), action.eventID.map(SQLiteValue.text) ?? .null, .text(action.kind), .integer(action.createdAt),
+                    .text(action.subscriptionID), action.eventID.map(SQLiteValue.text) ?? .null, .text(action.kind), .integer(action.createdAt.milliseconds),
                     .integer(Int64(OutboxPayload.version)), .blob(payload),
                 ]
             )
@@ -157,7 +158,7 @@ extension SQLiteDatabase: BillingStateStore {
         for (id, status) in commit.finishedEvents {
             try connection.run(
                 "UPDATE events SET status = ?2, processed_at = ?3, next_attempt_at = NULL, last_error = NULL WHERE id = ?1",
-                [.text(id), .text(status.rawValue), .integer(commit.at)]
+                [.text(id), .text(status.rawValue), .integer(commit.at.milliseconds)]
             )
         }
     }
@@ -165,7 +166,7 @@ extension SQLiteDatabase: BillingStateStore {
 
 extension SubscriptionRecord {
     init(row: SQLiteStatement) throws {
-        self.init(id: row.string(at: 0), customerID: row.optionalString(at: 1), updatedAt: row.int64(at: 2), state: row.blob(at: 3))
+        self.init(id: row.string(at: 0), customerID: row.optionalString(at: 1), updatedAt: UnixTime(milliseconds: row.int64(at: 2)), state: row.blob(at: 3))
     }
 }
 
@@ -182,7 +183,7 @@ extension OutboxAction {
         }
         self.init(
             seq: row.int64(at: 0), subscriptionID: row.string(at: 1), eventID: row.optionalString(at: 2),
-            action: OutboxPayload.decode(row.blob(at: 9), version: row.int(at: 8)), kind: row.string(at: 3), createdAt: row.int64(at: 4),
+            action: OutboxPayload.decode(row.blob(at: 9), version: row.int(at: 8)), kind: row.string(at: 3), createdAt: UnixTime(milliseconds: row.int64(at: 4)),
             status: status, attempts: row.int(at: 6), lastError: row.optionalString(at: 7)
         )
     }

@@ -1,3 +1,4 @@
+import BillingCore
 import CSQLite
 import Logging
 import Synchronization
@@ -93,8 +94,7 @@ extension SQLiteDatabase {
 
 extension SQLiteDatabase.Configuration {
     var busyTimeoutMilliseconds: Int32 {
-        let (seconds, attoseconds) = busyTimeout.components
-        return Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+        Int32(clamping: busyTimeout.wholeMilliseconds)
     }
 }
 

@@ -1,3 +1,4 @@
+import BillingCore
 import CSQLite
 
 extension SQLiteDatabase: InboxStore {
@@ -33,10 +34,10 @@ extension SQLiteDatabase: InboxStore {
         }
     }
 
-    public func oldestUnprocessedReceivedAt() async throws -> Int64? {
+    public func oldestUnprocessedReceivedAt() async throws -> UnixTime? {
         try await read { connection in
             try connection.query("SELECT min(received_at) FROM events WHERE status IN ('pending', 'failed')") {
-                $0.optionalInt64(at: 0)
+                $0.optionalInt64(at: 0).map(UnixTime.init(milliseconds:))
             }.first ?? nil
         }
     }
@@ -48,7 +49,7 @@ extension SQLiteDatabase: InboxStore {
         }
     }
 
-    public func pendingEvents(dueAt nowMs: Int64, limit: Int) async throws -> [StoredEvent] {
+    public func pendingEvents(dueAt now: UnixTime, limit: Int) async throws -> [StoredEvent] {
         let due = try await read { connection in
             // INDEXED BY the partial index of unprocessed events: rows come in due order (ties in arrival order) and the
             // scan stops at `limit`. Left to itself the planner may prefer another index and then sort every due event,
@@ -59,21 +60,21 @@ extension SQLiteDatabase: InboxStore {
                 WHERE status IN ('pending', 'failed') AND next_attempt_at <= ?1
                 ORDER BY next_attempt_at LIMIT ?2
                 """,
-                [.integer(nowMs), .integer(Int64(limit))],
+                [.integer(now.milliseconds), .integer(Int64(limit))],
                 row: StoredEvent.init(row:)
             )
         }
         return due.sortedInStripeOrder()
     }
 
-    public func markProcessed(id: String, status: EventStatus, at processedAt: Int64) async throws {
+    public func markProcessed(id: String, status: EventStatus, at processedAt: UnixTime) async throws {
         guard status == .processed || status == .ignored else {
             throw InboxError(code: .invalidStatus, eventID: id, message: "markProcessed takes processed or ignored, not \(status.rawValue)")
         }
         let changed = try await write { connection in
             try connection.run(
                 "UPDATE events SET status = ?2, processed_at = ?3, next_attempt_at = NULL, last_error = NULL WHERE id = ?1",
-                [.text(id), .text(status.rawValue), .integer(processedAt)]
+                [.text(id), .text(status.rawValue), .integer(processedAt.milliseconds)]
             )
         }
         if changed == 0 {
@@ -82,7 +83,7 @@ extension SQLiteDatabase: InboxStore {
     }
 
     @discardableResult
-    public func markFailed(id: String, error: String, nextAttemptAt: Int64, maxAttempts: Int) async throws -> EventStatus {
+    public func markFailed(id: String, error: String, nextAttemptAt: UnixTime, maxAttempts: Int) async throws -> EventStatus {
         precondition(maxAttempts >= 1, "maxAttempts must be at least 1")
         let status = try await write { connection in
             try connection.query(
@@ -95,7 +96,7 @@ extension SQLiteDatabase: InboxStore {
                 WHERE id = ?1 AND status IN ('pending', 'failed', 'dead')
                 RETURNING status
                 """,
-                [.text(id), .text(error), .integer(nextAttemptAt), .integer(Int64(maxAttempts))]
+                [.text(id), .text(error), .integer(nextAttemptAt.milliseconds), .integer(Int64(maxAttempts))]
             ) { try EventStatus(column: 0, of: $0) }.first
         }
         if let status { return status }
@@ -244,8 +245,8 @@ extension StoredEvent {
             status: try EventStatus(column: 12, of: row),
             attempts: row.int(at: 13),
             lastError: row.optionalString(at: 14),
-            nextAttemptAt: row.optionalInt64(at: 15),
-            processedAt: row.optionalInt64(at: 16)
+            nextAttemptAt: row.optionalInt64(at: 15).map(UnixTime.init(milliseconds:)),
+            processedAt: row.optionalInt64(at: 16).map(UnixTime.init(milliseconds:))
         )
     }
 }

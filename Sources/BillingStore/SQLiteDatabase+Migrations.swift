@@ -1,3 +1,4 @@
+import BillingCore
 import Foundation
 import Logging
 
@@ -76,7 +77,7 @@ extension SQLiteDatabase {
                     sql: error.sql
                 )
             }
-            let appliedAt = Int64((Date().timeIntervalSince1970 * 1000).rounded())
+            let appliedAt = UnixTime(sinceEpoch: .seconds(Date().timeIntervalSince1970)).milliseconds
             try connection.run(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
                 [.integer(Int64(migration.version)), .text(migration.name), .integer(appliedAt)]

@@ -100,16 +100,17 @@ public protocol DerivedStateRebuilding: Sendable {
     /// changes. Actions already recorded as done are kept and never recorded twice.
     ///
     /// - Parameters:
-    ///   - nowMs: unix milliseconds for `completed_at`, `processed_at` and the retry time of events that now fail.
+    ///   - now: the time for `completed_at` and `processed_at`.
+    ///   - retryAt: when events that now fail are retried.
     ///   - maxAttempts: the processor's maximum, after which a failing event is `dead`.
     func rebuildDerivedState<T: Sendable>(
-        nowMs: Int64, retryAtMs: Int64, maxAttempts: Int, _ body: (DerivedStateSink) async throws -> T
+        now: UnixTime, retryAt: UnixTime, maxAttempts: Int, _ body: (DerivedStateSink) async throws -> T
     ) async throws -> (T, RebuildWriteSummary)
 }
 
 extension SQLiteDatabase: DerivedStateRebuilding {
     public func rebuildDerivedState<T: Sendable>(
-        nowMs: Int64, retryAtMs: Int64, maxAttempts: Int, _ body: (DerivedStateSink) async throws -> T
+        now: UnixTime, retryAt: UnixTime, maxAttempts: Int, _ body: (DerivedStateSink) async throws -> T
     ) async throws -> (T, RebuildWriteSummary) {
         let sink = DerivedStateSink()
         let queue = sink.queue
@@ -134,7 +135,7 @@ extension SQLiteDatabase: DerivedStateRebuilding {
             )
             try connection.execute("BEGIN IMMEDIATE")
             do {
-                let summary = try Self.consumeRebuild(queue, on: connection, nowMs: nowMs, retryAtMs: retryAtMs, maxAttempts: maxAttempts)
+                let summary = try Self.consumeRebuild(queue, on: connection, now: now, retryAt: retryAt, maxAttempts: maxAttempts)
                 try connection.execute("COMMIT")
                 // The rebuild left a WAL of about a gigabyte per million events: copied into the database now, and the WAL
                 // truncated, rather than left on disk. Committed either way: a checkpoint that cannot finish is no failure.
@@ -176,7 +177,7 @@ extension SQLiteDatabase: DerivedStateRebuilding {
 
     /// Runs on the rebuild's thread, inside its transaction.
     private static func consumeRebuild(
-        _ queue: BlockingJobQueue<DerivedStateSink.Chunk>, on connection: SQLiteConnection, nowMs: Int64, retryAtMs: Int64, maxAttempts: Int
+        _ queue: BlockingJobQueue<DerivedStateSink.Chunk>, on connection: SQLiteConnection, now: UnixTime, retryAt: UnixTime, maxAttempts: Int
     ) throws -> RebuildWriteSummary {
         var summary = RebuildWriteSummary()
         // Actions carried out before: counted by content, so the rebuild's copies of them are not recorded again.
@@ -241,13 +242,13 @@ extension SQLiteDatabase: DerivedStateRebuilding {
                             )
                             summary.actionsKept += 1
                         } else {
-                            try insert(action, status: "done", attempts: 0, lastError: nil, createdAt: nowMs, completedAt: nowMs)
+                            try insert(action, status: "done", attempts: 0, lastError: nil, createdAt: now.milliseconds, completedAt: now.milliseconds)
                             summary.actionsRecorded += 1
                         }
                     }
                 case .outcomes(let outcomes):
                     for outcome in outcomes {
-                        try record(outcome, on: connection, nowMs: nowMs, retryAtMs: retryAtMs, maxAttempts: maxAttempts)
+                        try record(outcome, on: connection, now: now, retryAt: retryAt, maxAttempts: maxAttempts)
                     }
                     summary.eventStatusesChanged += outcomes.count
                 case .subscriptions(let records, let timers):
@@ -278,7 +279,7 @@ extension SQLiteDatabase: DerivedStateRebuilding {
     }
 
     private static func record(
-        _ outcome: RebuildEventOutcome, on connection: SQLiteConnection, nowMs: Int64, retryAtMs: Int64, maxAttempts: Int
+        _ outcome: RebuildEventOutcome, on connection: SQLiteConnection, now: UnixTime, retryAt: UnixTime, maxAttempts: Int
     ) throws {
         switch outcome.status {
         case .failed, .dead:
@@ -290,12 +291,12 @@ extension SQLiteDatabase: DerivedStateRebuilding {
                     next_attempt_at = CASE WHEN attempts + 1 >= ?4 THEN NULL ELSE ?3 END
                 WHERE id = ?1
                 """,
-                [.text(outcome.id), .text(outcome.error ?? "replay failed"), .integer(retryAtMs), .integer(Int64(maxAttempts))]
+                [.text(outcome.id), .text(outcome.error ?? "replay failed"), .integer(retryAt.milliseconds), .integer(Int64(maxAttempts))]
             )
         case .pending, .processed, .ignored:
             try connection.run(
                 "UPDATE events SET status = ?2, processed_at = ?3, next_attempt_at = NULL, last_error = NULL WHERE id = ?1",
-                [.text(outcome.id), .text(outcome.status.rawValue), .integer(nowMs)]
+                [.text(outcome.id), .text(outcome.status.rawValue), .integer(now.milliseconds)]
             )
         }
     }

@@ -20,7 +20,7 @@ extension SQLiteDatabase: UsageReportStore {
         }
     }
 
-    public func createReports(_ reports: [PlannedReport], at nowMs: Int64) async throws -> [UsageReportRow] {
+    public func createReports(_ reports: [PlannedReport], at now: UnixTime) async throws -> [UsageReportRow] {
         try await write { connection in
             let identity = try connection.query("SELECT identity FROM store_identity WHERE id = 1") { $0.string(at: 0) }.first ?? "local"
             var rows: [UsageReportRow] = []
@@ -37,7 +37,7 @@ extension SQLiteDatabase: UsageReportStore {
                         .text(columns.channel), .text(report.purpose.rawValue), columns.subscriptionID.sqlite, columns.itemID.sqlite,
                         columns.action.sqlite, columns.eventName.sqlite, .text(report.customerID), .text(report.metric),
                         report.period.map { .integer($0.start) } ?? .null, report.period.map { .integer($0.end) } ?? .null,
-                        .integer(report.quantity), .integer(report.timestamp), .integer(report.carried ? 1 : 0), .integer(nowMs),
+                        .integer(report.quantity), .integer(report.timestamp), .integer(report.carried ? 1 : 0), .integer(now.milliseconds),
                     ]
                 )
                 let id = connection.lastInsertRowID
@@ -53,28 +53,28 @@ extension SQLiteDatabase: UsageReportStore {
                         throw SQLiteError(code: .executionFailed, resultCode: SQLITE_CONSTRAINT, message: "usage record \(recordID) is already reported or unknown")
                     }
                 }
-                rows.append(UsageReportRow(created: report, id: id, key: key, at: nowMs))
+                rows.append(UsageReportRow(created: report, id: id, key: key, at: now))
             }
             return rows
         }
     }
 
-    public func dueReports(at nowMs: Int64, limit: Int) async throws -> [UsageReportRow] {
+    public func dueReports(at now: UnixTime, limit: Int) async throws -> [UsageReportRow] {
         try await read { connection in
             try connection.query(
                 "SELECT \(Self.reportColumns) FROM usage_reports WHERE status = 'pending' AND next_attempt_at <= ?1 ORDER BY id LIMIT ?2",
-                [.integer(nowMs), .integer(Int64(limit))], row: UsageReportRow.init(row:)
+                [.integer(now.milliseconds), .integer(Int64(limit))], row: UsageReportRow.init(row:)
             )
         }
     }
 
-    public func markReportSent(id: Int64, at nowMs: Int64) async throws {
+    public func markReportSent(id: Int64, at now: UnixTime) async throws {
         try await write { connection in
-            try connection.run("UPDATE usage_reports SET status = 'sent', sent_at = ?2, last_error = NULL WHERE id = ?1", [.integer(id), .integer(nowMs)])
+            try connection.run("UPDATE usage_reports SET status = 'sent', sent_at = ?2, last_error = NULL WHERE id = ?1", [.integer(id), .integer(now.milliseconds)])
         }
     }
 
-    public func markReportFailed(id: Int64, error: String, retryAt: Int64?) async throws {
+    public func markReportFailed(id: Int64, error: String, retryAt: UnixTime?) async throws {
         try await write { connection in
             try connection.run(
                 """
@@ -82,7 +82,7 @@ extension SQLiteDatabase: UsageReportStore {
                     status = CASE WHEN ?3 IS NULL THEN 'dead' ELSE status END, next_attempt_at = coalesce(?3, next_attempt_at)
                 WHERE id = ?1
                 """,
-                [.integer(id), .text(error), retryAt.map { .integer($0) } ?? .null]
+                [.integer(id), .text(error), retryAt.map { .integer($0.milliseconds) } ?? .null]
             )
         }
     }
@@ -96,9 +96,9 @@ extension SQLiteDatabase: UsageReportStore {
         }
     }
 
-    public func retryDeadReports(at nowMs: Int64) async throws -> Int {
+    public func retryDeadReports(at now: UnixTime) async throws -> Int {
         try await write { connection in
-            try connection.run("UPDATE usage_reports SET status = 'pending', next_attempt_at = ?1 WHERE status = 'dead'", [.integer(nowMs)])
+            try connection.run("UPDATE usage_reports SET status = 'pending', next_attempt_at = ?1 WHERE status = 'dead'", [.integer(now.milliseconds)])
         }
     }
 
@@ -161,7 +161,8 @@ extension UsageReportRow {
             id: row.int64(at: 0), key: row.string(at: 1), channel: channel, purpose: PlannedReport.Purpose(rawValue: row.string(at: 3)) ?? .usage,
             customerID: row.string(at: 8), metric: row.string(at: 9), period: period, quantity: row.int64(at: 12), timestamp: row.int64(at: 13),
             carried: row.int64(at: 14) != 0, status: Status(rawValue: row.string(at: 15)) ?? .pending, attempts: row.int(at: 16),
-            lastError: row.optionalString(at: 17), nextAttemptAt: row.int64(at: 18), createdAt: row.int64(at: 19), sentAt: row.optionalInt64(at: 20)
+            lastError: row.optionalString(at: 17), nextAttemptAt: UnixTime(milliseconds: row.int64(at: 18)),
+            createdAt: UnixTime(milliseconds: row.int64(at: 19)), sentAt: row.optionalInt64(at: 20).map(UnixTime.init(milliseconds:))
         )
     }
 }

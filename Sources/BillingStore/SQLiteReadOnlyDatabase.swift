@@ -1,3 +1,4 @@
+import BillingCore
 import CSQLite
 import Foundation
 import Logging
@@ -29,7 +30,7 @@ public final class SQLiteReadOnlyDatabase: Sendable {
         let database = SQLiteReadOnlyDatabase(path: path)
         database.exited.enter()
         let (queue, exited) = (database.queue, database.exited)
-        let milliseconds = Int32(clamping: busyTimeout.components.seconds * 1000)
+        let milliseconds = Int32(clamping: busyTimeout.wholeMilliseconds)
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let thread = Thread {
                 defer { exited.leave() }

@@ -16,15 +16,14 @@ public struct UsageReportRow: Hashable, Sendable {
     public var status: Status
     public var attempts: Int
     public var lastError: String?
-    /// Unix milliseconds.
-    public var nextAttemptAt: Int64
-    public var createdAt: Int64
-    public var sentAt: Int64?
+    public var nextAttemptAt: UnixTime
+    public var createdAt: UnixTime
+    public var sentAt: UnixTime?
 
     public init(
         id: Int64, key: String, channel: PlannedReport.Channel, purpose: PlannedReport.Purpose, customerID: String, metric: String,
         period: BillingPeriod?, quantity: Int64, timestamp: Int64, carried: Bool, status: Status, attempts: Int, lastError: String?,
-        nextAttemptAt: Int64, createdAt: Int64, sentAt: Int64?
+        nextAttemptAt: UnixTime, createdAt: UnixTime, sentAt: UnixTime?
     ) {
         self.id = id
         self.key = key
@@ -45,11 +44,11 @@ public struct UsageReportRow: Hashable, Sendable {
     }
 
     /// The row a store has just written for `report`: pending, due at once.
-    public init(created report: PlannedReport, id: Int64, key: String, at nowMs: Int64) {
+    public init(created report: PlannedReport, id: Int64, key: String, at now: UnixTime) {
         self.init(
             id: id, key: key, channel: report.channel, purpose: report.purpose, customerID: report.customerID, metric: report.metric,
             period: report.period, quantity: report.quantity, timestamp: report.timestamp, carried: report.carried, status: .pending,
-            attempts: 0, lastError: nil, nextAttemptAt: nowMs, createdAt: nowMs, sentAt: nil
+            attempts: 0, lastError: nil, nextAttemptAt: now, createdAt: now, sentAt: nil
         )
     }
 
@@ -66,18 +65,18 @@ public protocol UsageReportStore: Sendable {
     func unreportedUsage(after cursor: PendingUsage?, limit: Int) async throws -> [PendingUsage]
     /// Writes the reports and assigns their records to them, atomically; returns the rows with their keys.
     /// Records already assigned elsewhere make the whole call fail, so no usage is ever reported twice.
-    func createReports(_ reports: [PlannedReport], at nowMs: Int64) async throws -> [UsageReportRow]
-    /// Pending reports due at `nowMs`, in creation order.
-    func dueReports(at nowMs: Int64, limit: Int) async throws -> [UsageReportRow]
-    func markReportSent(id: Int64, at nowMs: Int64) async throws
+    func createReports(_ reports: [PlannedReport], at now: UnixTime) async throws -> [UsageReportRow]
+    /// Pending reports due at `now`, in creation order.
+    func dueReports(at now: UnixTime, limit: Int) async throws -> [UsageReportRow]
+    func markReportSent(id: Int64, at now: UnixTime) async throws
     /// Records a failed attempt: retried at `retryAt`, or `dead` with the error when `retryAt` is nil.
-    func markReportFailed(id: Int64, error: String, retryAt: Int64?) async throws
+    func markReportFailed(id: Int64, error: String, retryAt: UnixTime?) async throws
     /// Gives up a usage report that can no longer be delivered as planned (a legacy period that ended before
     /// Stripe took it): the row becomes `dead` with `reason`, and its records are unassigned so the next plan
     /// carries them into the current period. Nothing is lost and nothing is counted twice.
     func abandonReport(id: Int64, reason: String) async throws
     /// Puts dead reports back in the queue (an operator's `flush` after fixing the cause); returns how many.
-    func retryDeadReports(at nowMs: Int64) async throws -> Int
+    func retryDeadReports(at now: UnixTime) async throws -> Int
     func reports(customerID: String) async throws -> [UsageReportRow]
     func reportCounts() async throws -> [UsageReportRow.Status: Int]
     /// Usage of a customer's metric with timestamps in [from, to) that Stripe took as legacy usage records on

@@ -1,3 +1,5 @@
+import BillingCore
+
 /// Leases that let several instances on one store split the work: a named piece of work (`sub:<id>`, `reporter`) is
 /// held by one instance at a time, until it releases it or the lease expires (so a crashed instance's work is taken
 /// over). The PostgreSQL store implements it; an SQLite file has one `serve` at a time and needs none.
@@ -5,9 +7,9 @@ public protocol WorkLeasing: Sendable {
     /// This instance's name as a lease owner.
     var leaseOwner: String { get }
 
-    /// Takes or renews, until `nowMs + durationMs`, each of `names` that no other owner holds unexpired at `nowMs`;
+    /// Takes or renews, until `now + duration`, each of `names` that no other owner holds unexpired at `now`;
     /// returns the names now held by this instance.
-    func acquireLeases(_ names: [String], nowMs: Int64, durationMs: Int64) async throws -> Set<String>
+    func acquireLeases(_ names: [String], now: UnixTime, duration: Duration) async throws -> Set<String>
 
     /// Gives up this instance's leases on `names` (the others' are left alone).
     func releaseLeases(_ names: [String]) async throws
@@ -16,9 +18,9 @@ public protocol WorkLeasing: Sendable {
 extension WorkLeasing {
     /// Takes what it can of `names`, runs `body` with the names held, and gives them up again, also when `body` throws.
     public func withLeases<T>(
-        _ names: [String], nowMs: Int64, durationMs: Int64, _ body: (Set<String>) async throws -> T
+        _ names: [String], now: UnixTime, duration: Duration, _ body: (Set<String>) async throws -> T
     ) async throws -> T {
-        let held = try await acquireLeases(names, nowMs: nowMs, durationMs: durationMs)
+        let held = try await acquireLeases(names, now: now, duration: duration)
         do {
             let result = try await body(held)
             try await releaseLeases(Array(held))

@@ -31,15 +31,14 @@ extension PostgreSQLDatabase: BillingStateStore {
         }
     }
 
-    public func dueTimers(at now: Int64, limit: Int) async throws -> [TimerRecord] {
-        // As with events: timers of a subscription another live instance holds are left to it. Leases are in
-        // milliseconds; saturated, so `.max` ("everything due") does not overflow.
-        let nowMs = now.multipliedReportingOverflow(by: 1000).overflow ? (now < 0 ? .min : .max) : now * 1000
+    public func dueTimers(at now: UnixTime, limit: Int) async throws -> [TimerRecord] {
+        // As with events: timers of a subscription another live instance holds are left to it. Timers fire at Stripe's
+        // whole seconds; leases expire in milliseconds.
         return try await rows(
             """
             SELECT id, subscription_id, kind, fire_at FROM timers t
-            WHERE fire_at <= \(now) AND NOT EXISTS (
-                SELECT 1 FROM leases l WHERE l.name = 'sub:' || t.subscription_id AND l.owner <> \(leaseOwner) AND l.expires_at > \(nowMs)
+            WHERE fire_at <= \(now.seconds) AND NOT EXISTS (
+                SELECT 1 FROM leases l WHERE l.name = 'sub:' || t.subscription_id AND l.owner <> \(leaseOwner) AND l.expires_at > \(now.milliseconds)
             )
             ORDER BY fire_at, id LIMIT \(Int64(limit))
             """,
@@ -75,9 +74,9 @@ extension PostgreSQLDatabase: BillingStateStore {
         return counts
     }
 
-    public func markActionsDone(seqs: [Int64], at: Int64) async throws {
+    public func markActionsDone(seqs: [Int64], at: UnixTime) async throws {
         guard !seqs.isEmpty else { return }
-        try await run("UPDATE actions SET status = 'done', completed_at = \(at) WHERE seq = ANY(\(seqs))")
+        try await run("UPDATE actions SET status = 'done', completed_at = \(at.milliseconds) WHERE seq = ANY(\(seqs))")
     }
 
     public func markActionFailed(seq: Int64, error: String, maxAttempts: Int) async throws {
@@ -112,7 +111,7 @@ extension PostgreSQLDatabase: BillingStateStore {
                 written = try await connection.run(
                     """
                     INSERT INTO subscriptions (id, customer_id, updated_at, state)
-                    VALUES (\(subscription.id), \(subscription.customerID), \(subscription.updatedAt), \(state))
+                    VALUES (\(subscription.id), \(subscription.customerID), \(subscription.updatedAt.milliseconds), \(state))
                     ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id, updated_at = excluded.updated_at, state = excluded.state
                     RETURNING 1
                     """,
@@ -122,7 +121,7 @@ extension PostgreSQLDatabase: BillingStateStore {
                 written = try await connection.run(
                     """
                     INSERT INTO subscriptions (id, customer_id, updated_at, state)
-                    VALUES (\(subscription.id), \(subscription.customerID), \(subscription.updatedAt), \(state))
+                    VALUES (\(subscription.id), \(subscription.customerID), \(subscription.updatedAt.milliseconds), \(state))
                     ON CONFLICT (id) DO NOTHING RETURNING 1
                     """,
                     logger: logger
@@ -130,7 +129,7 @@ extension PostgreSQLDatabase: BillingStateStore {
             case .some(.some(let expected)):
                 written = try await connection.run(
                     """
-                    UPDATE subscriptions SET customer_id = \(subscription.customerID), updated_at = \(subscription.updatedAt), state = \(state)
+                    UPDATE subscriptions SET customer_id = \(subscription.customerID), updated_at = \(subscription.updatedAt.milliseconds), state = \(state)
                     WHERE id = \(subscription.id) AND state = \(ByteBuffer(bytes: expected)) RETURNING 1
                     """,
                     logger: logger
@@ -159,7 +158,7 @@ extension PostgreSQLDatabase: BillingStateStore {
             try await connection.run(
                 """
                 INSERT INTO actions (subscription_id, event_id, kind, created_at, payload_version, payload)
-                VALUES (\(action.subscriptionID), \(action.eventID), \(action.kind), \(action.createdAt), \(Int32(OutboxPayload.version)),
+                VALUES (\(action.subscriptionID), \(action.eventID), \(action.kind), \(action.createdAt.milliseconds), \(Int32(OutboxPayload.version)),
                     \(ByteBuffer(bytes: payload)))
                 """,
                 logger: logger
@@ -170,7 +169,7 @@ extension PostgreSQLDatabase: BillingStateStore {
             guard !ids.isEmpty else { continue }
             try await connection.run(
                 """
-                UPDATE events SET status = \(status.rawValue), processed_at = \(commit.at), next_attempt_at = NULL, last_error = NULL
+                UPDATE events SET status = \(status.rawValue), processed_at = \(commit.at.milliseconds), next_attempt_at = NULL, last_error = NULL
                 WHERE id = ANY(\(ids))
                 """,
                 logger: logger
@@ -182,7 +181,7 @@ extension PostgreSQLDatabase: BillingStateStore {
 extension SubscriptionRecord {
     init(postgres row: PostgresRow) throws {
         let (id, customerID, updatedAt, state) = try row.decode((String, String?, Int64, ByteBuffer).self)
-        self.init(id: id, customerID: customerID, updatedAt: updatedAt, state: Array(state.readableBytesView))
+        self.init(id: id, customerID: customerID, updatedAt: UnixTime(milliseconds: updatedAt), state: Array(state.readableBytesView))
     }
 }
 
@@ -201,7 +200,7 @@ extension OutboxAction {
         guard let status = Status(rawValue: status) else { throw PostgresStoreError(message: "unknown action status '\(status)' in the actions table") }
         self.init(
             seq: seq, subscriptionID: subscriptionID, eventID: eventID, action: OutboxPayload.decode(Array(payload.readableBytesView), version: version),
-            kind: kind, createdAt: createdAt, status: status, attempts: attempts, lastError: lastError
+            kind: kind, createdAt: UnixTime(milliseconds: createdAt), status: status, attempts: attempts, lastError: lastError
         )
     }
 }

@@ -1,3 +1,4 @@
+import BillingCore
 import BillingStore
 import NIOCore
 import PostgresNIO
@@ -70,8 +71,10 @@ extension PostgreSQLDatabase: InboxStore {
         return counts
     }
 
-    public func oldestUnprocessedReceivedAt() async throws -> Int64? {
-        try await rows("SELECT min(received_at) FROM events WHERE status IN ('pending', 'failed')") { try $0.decode(Int64?.self) }.first ?? nil
+    public func oldestUnprocessedReceivedAt() async throws -> UnixTime? {
+        try await rows("SELECT min(received_at) FROM events WHERE status IN ('pending', 'failed')") {
+            try $0.decode(Int64?.self).map(UnixTime.init(milliseconds:))
+        }.first ?? nil
     }
 
     public func checkWritable() async throws {
@@ -79,16 +82,16 @@ extension PostgreSQLDatabase: InboxStore {
         try await run("INSERT INTO store_heartbeat (id, beats) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET beats = store_heartbeat.beats + 1")
     }
 
-    public func pendingEvents(dueAt nowMs: Int64, limit: Int) async throws -> [StoredEvent] {
+    public func pendingEvents(dueAt now: UnixTime, limit: Int) async throws -> [StoredEvent] {
         // Events of subscriptions another live instance is working on are left to it: taking them here would only make
         // this instance wait for that lease, while other subscriptions' events wait behind them.
         try await rows(
             """
             SELECT \(unescaped: Self.eventColumns) FROM events e
-            WHERE status IN ('pending', 'failed') AND next_attempt_at <= \(nowMs)
+            WHERE status IN ('pending', 'failed') AND next_attempt_at <= \(now.milliseconds)
                 AND NOT EXISTS (
                     SELECT 1 FROM leases l
-                    WHERE l.name = 'sub:' || e.subscription_id AND l.owner <> \(leaseOwner) AND l.expires_at > \(nowMs)
+                    WHERE l.name = 'sub:' || e.subscription_id AND l.owner <> \(leaseOwner) AND l.expires_at > \(now.milliseconds)
                 )
             ORDER BY next_attempt_at, id LIMIT \(Int64(limit))
             """,
@@ -96,13 +99,13 @@ extension PostgreSQLDatabase: InboxStore {
         ).sortedInStripeOrder()
     }
 
-    public func markProcessed(id: String, status: EventStatus, at processedAt: Int64) async throws {
+    public func markProcessed(id: String, status: EventStatus, at processedAt: UnixTime) async throws {
         guard status == .processed || status == .ignored else {
             throw InboxError(code: .invalidStatus, eventID: id, message: "markProcessed takes processed or ignored, not \(status.rawValue)")
         }
         let changed = try await run(
             """
-            UPDATE events SET status = \(status.rawValue), processed_at = \(processedAt), next_attempt_at = NULL, last_error = NULL
+            UPDATE events SET status = \(status.rawValue), processed_at = \(processedAt.milliseconds), next_attempt_at = NULL, last_error = NULL
             WHERE id = \(id) RETURNING 1
             """
         )
@@ -110,7 +113,7 @@ extension PostgreSQLDatabase: InboxStore {
     }
 
     @discardableResult
-    public func markFailed(id: String, error: String, nextAttemptAt: Int64, maxAttempts: Int) async throws -> EventStatus {
+    public func markFailed(id: String, error: String, nextAttemptAt: UnixTime, maxAttempts: Int) async throws -> EventStatus {
         precondition(maxAttempts >= 1, "maxAttempts must be at least 1")
         let attempts = Int32(maxAttempts)
         // Not an event already processed or ignored: another instance may have processed it meanwhile, and it stays so.
@@ -120,7 +123,7 @@ extension PostgreSQLDatabase: InboxStore {
                 attempts = attempts + 1,
                 last_error = \(error),
                 status = CASE WHEN attempts + 1 >= \(attempts) THEN 'dead' ELSE 'failed' END,
-                next_attempt_at = CASE WHEN attempts + 1 >= \(attempts) THEN NULL ELSE \(nextAttemptAt)::bigint END
+                next_attempt_at = CASE WHEN attempts + 1 >= \(attempts) THEN NULL ELSE \(nextAttemptAt.milliseconds)::bigint END
             WHERE id = \(id) AND status IN ('pending', 'failed', 'dead')
             RETURNING status
             """
@@ -154,7 +157,8 @@ extension StoredEvent {
                 objectType: objectType, objectID: objectID, subscriptionID: subscriptionID, customerID: customerID,
                 payload: Array(payload.readableBytesView), signature: signature, receivedAt: receivedAt
             ),
-            status: try EventStatus(postgres: status), attempts: attempts, lastError: lastError, nextAttemptAt: nextAttemptAt, processedAt: processedAt
+            status: try EventStatus(postgres: status), attempts: attempts, lastError: lastError,
+            nextAttemptAt: nextAttemptAt.map(UnixTime.init(milliseconds:)), processedAt: processedAt.map(UnixTime.init(milliseconds:))
         )
     }
 }

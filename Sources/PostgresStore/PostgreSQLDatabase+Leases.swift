@@ -1,10 +1,11 @@
+import BillingCore
 import BillingStore
 import PostgresNIO
 
 extension PostgreSQLDatabase: WorkLeasing {
-    public func acquireLeases(_ names: [String], nowMs: Int64, durationMs: Int64) async throws -> Set<String> {
+    public func acquireLeases(_ names: [String], now: UnixTime, duration: Duration) async throws -> Set<String> {
         guard !names.isEmpty else { return [] }
-        let until = nowMs + durationMs
+        let until = (now + duration).milliseconds
         // New names are inserted; held ones are renewed when they are this instance's own or expired. Two statements,
         // each its own transaction, so no instance waits while holding what another waits for (one statement with both
         // deadlocked): the insert, in name order, waits only for another instance's insert of the same names (in the
@@ -23,7 +24,7 @@ extension PostgreSQLDatabase: WorkLeasing {
             UPDATE leases SET owner = \(leaseOwner), expires_at = \(until)
             WHERE name IN (
                 SELECT name FROM leases
-                WHERE name = ANY(\(names)) AND (owner = \(leaseOwner) OR expires_at <= \(nowMs))
+                WHERE name = ANY(\(names)) AND (owner = \(leaseOwner) OR expires_at <= \(now.milliseconds))
                 FOR UPDATE SKIP LOCKED
             )
             RETURNING name

@@ -16,7 +16,7 @@ extension PostgreSQLDatabase: UsageReportStore {
         }
     }
 
-    public func createReports(_ reports: [PlannedReport], at nowMs: Int64) async throws -> [UsageReportRow] {
+    public func createReports(_ reports: [PlannedReport], at now: UnixTime) async throws -> [UsageReportRow] {
         try await transaction { connection in
             let identity = try await connection.rows("SELECT identity FROM store_identity WHERE id = 1", logger: logger) {
                 try $0.decode(String.self)
@@ -31,7 +31,7 @@ extension PostgreSQLDatabase: UsageReportStore {
                         period_start, period_end, quantity, timestamp, carried, next_attempt_at, created_at)
                     SELECT n, 'mb-' || \(identity) || '-' || n, \(columns.channel), \(report.purpose.rawValue), \(columns.subscriptionID),
                         \(columns.itemID), \(columns.action), \(columns.eventName), \(report.customerID), \(report.metric),
-                        \(report.period?.start), \(report.period?.end), \(report.quantity), \(report.timestamp), \(report.carried), \(nowMs), \(nowMs)
+                        \(report.period?.start), \(report.period?.end), \(report.quantity), \(report.timestamp), \(report.carried), \(now.milliseconds), \(now.milliseconds)
                     FROM (SELECT nextval('usage_reports_id_seq') AS n) next
                     RETURNING id, key
                     """,
@@ -50,21 +50,21 @@ extension PostgreSQLDatabase: UsageReportStore {
                 guard assigned == report.recordIDs.count else {
                     throw PostgresStoreError(message: "usage records of report \(key) are already reported or unknown")
                 }
-                rows.append(UsageReportRow(created: report, id: id, key: key, at: nowMs))
+                rows.append(UsageReportRow(created: report, id: id, key: key, at: now))
             }
             return rows
         }
     }
 
-    public func dueReports(at nowMs: Int64, limit: Int) async throws -> [UsageReportRow] {
+    public func dueReports(at now: UnixTime, limit: Int) async throws -> [UsageReportRow] {
         // Claimed with SKIP LOCKED: rows another instance is taking right now are passed over, and the rows taken here
         // are left alone by the others until sent, failed, or the claim lapses (the instance died mid-send).
         try await rows(
             """
-            UPDATE usage_reports SET claimed_until = \(nowMs + Self.reportClaimMilliseconds)
+            UPDATE usage_reports SET claimed_until = \((now + Self.reportClaim).milliseconds)
             WHERE id IN (
                 SELECT id FROM usage_reports
-                WHERE status = 'pending' AND next_attempt_at <= \(nowMs) AND (claimed_until IS NULL OR claimed_until < \(nowMs))
+                WHERE status = 'pending' AND next_attempt_at <= \(now.milliseconds) AND (claimed_until IS NULL OR claimed_until < \(now.milliseconds))
                 ORDER BY id LIMIT \(Int64(limit))
                 FOR UPDATE SKIP LOCKED
             )
@@ -74,16 +74,16 @@ extension PostgreSQLDatabase: UsageReportStore {
         ).sorted { $0.id < $1.id }
     }
 
-    public func markReportSent(id: Int64, at nowMs: Int64) async throws {
-        try await run("UPDATE usage_reports SET status = 'sent', sent_at = \(nowMs), last_error = NULL, claimed_until = NULL WHERE id = \(id)")
+    public func markReportSent(id: Int64, at now: UnixTime) async throws {
+        try await run("UPDATE usage_reports SET status = 'sent', sent_at = \(now.milliseconds), last_error = NULL, claimed_until = NULL WHERE id = \(id)")
     }
 
-    public func markReportFailed(id: Int64, error: String, retryAt: Int64?) async throws {
+    public func markReportFailed(id: Int64, error: String, retryAt: UnixTime?) async throws {
         try await run(
             """
             UPDATE usage_reports SET attempts = attempts + 1, last_error = \(error), claimed_until = NULL,
-                status = CASE WHEN \(retryAt)::bigint IS NULL THEN 'dead' ELSE status END,
-                next_attempt_at = coalesce(\(retryAt)::bigint, next_attempt_at)
+                status = CASE WHEN \(retryAt?.milliseconds)::bigint IS NULL THEN 'dead' ELSE status END,
+                next_attempt_at = coalesce(\(retryAt?.milliseconds)::bigint, next_attempt_at)
             WHERE id = \(id)
             """
         )
@@ -102,8 +102,8 @@ extension PostgreSQLDatabase: UsageReportStore {
         }
     }
 
-    public func retryDeadReports(at nowMs: Int64) async throws -> Int {
-        try await run("UPDATE usage_reports SET status = 'pending', next_attempt_at = \(nowMs) WHERE status = 'dead' RETURNING 1")
+    public func retryDeadReports(at now: UnixTime) async throws -> Int {
+        try await run("UPDATE usage_reports SET status = 'pending', next_attempt_at = \(now.milliseconds) WHERE status = 'dead' RETURNING 1")
     }
 
     public func reports(customerID: String) async throws -> [UsageReportRow] {
@@ -141,7 +141,7 @@ extension PostgreSQLDatabase: UsageReportStore {
     }
 
     /// How long the instance that took a due report holds it: longer than a send with its retries takes.
-    static let reportClaimMilliseconds: Int64 = 60_000
+    static let reportClaim: Duration = .seconds(60)
 
     static let reportColumns = """
         id, key, channel, purpose, subscription_id, item_id, action, event_name, customer_id, metric, period_start, period_end,
@@ -164,7 +164,8 @@ extension UsageReportRow {
         self.init(
             id: id, key: key, channel: channel, purpose: PlannedReport.Purpose(rawValue: purpose) ?? .usage, customerID: customerID, metric: metric,
             period: period, quantity: quantity, timestamp: timestamp, carried: carried, status: Status(rawValue: status) ?? .pending,
-            attempts: attempts, lastError: lastError, nextAttemptAt: nextAttemptAt, createdAt: createdAt, sentAt: sentAt
+            attempts: attempts, lastError: lastError, nextAttemptAt: UnixTime(milliseconds: nextAttemptAt),
+            createdAt: UnixTime(milliseconds: createdAt), sentAt: sentAt.map(UnixTime.init(milliseconds:))
         )
     }
 }

@@ -33,7 +33,7 @@ extension StripeAPIDouble {
 
         public init(
             apiKeys: Set<String>,
-            now: @escaping @Sendable () -> Int64 = { SystemUnixClock().nowSeconds() },
+            now: @escaping @Sendable () -> Int64 = { SystemUnixClock().now.seconds },
             logger: Logger = Logger(label: "StripeDouble")
         ) {
             self.apiKeys = apiKeys
@@ -51,7 +51,7 @@ extension StripeAPIDouble {
 
         /// Settings whose "now" is `clock`'s: a `ManualClock` lets a test move Stripe's time by hand.
         public init(apiKeys: Set<String>, clock: any UnixClock, logger: Logger = Logger(label: "StripeDouble")) {
-            self.init(apiKeys: apiKeys, now: { clock.nowSeconds() }, logger: logger)
+            self.init(apiKeys: apiKeys, now: { clock.now.seconds }, logger: logger)
         }
     }
 }

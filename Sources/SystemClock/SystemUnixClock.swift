@@ -11,13 +11,13 @@ import BillingCore
 public struct SystemUnixClock: UnixClock {
     public init() {}
 
-    public var now: Duration {
+    public var now: UnixTime {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
-        return .seconds(Int64(now.tv_sec)) + .nanoseconds(Int64(now.tv_nsec))
+        return UnixTime(sinceEpoch: .seconds(Int64(now.tv_sec)) + .nanoseconds(Int64(now.tv_nsec)))
     }
 
-    public func sleep(until deadline: Duration) async throws {
+    public func sleep(until deadline: UnixTime) async throws {
         let remaining = deadline - now
         guard remaining > .zero else { return try Task.checkCancellation() }
         // Measured on the monotonic clock from here: a step of the wall clock during the sleep (NTP, an

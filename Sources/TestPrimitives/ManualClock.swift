@@ -6,23 +6,23 @@ import Synchronization
 /// virtual time and its sleeps can be read off exactly.
 public final class ManualClock: UnixClock {
     private struct State {
-        var now: Duration
-        var sleeps: [Duration] = []
+        var now: UnixTime
+        var sleeps: [UnixTime] = []
     }
 
     private let state: Mutex<State>
 
     /// A clock reading `seconds` of unix time (zero: an origin for schedules that only measure time).
     public init(seconds: Int64 = 0) {
-        state = Mutex(State(now: .seconds(seconds)))
+        state = Mutex(State(now: UnixTime(seconds: seconds)))
     }
 
-    public var now: Duration { state.withLock { $0.now } }
+    public var now: UnixTime { state.withLock { $0.now } }
 
     /// Every deadline slept until, in the order the sleeps began.
-    public var sleeps: [Duration] { state.withLock { $0.sleeps } }
+    public var sleeps: [UnixTime] { state.withLock { $0.sleeps } }
 
-    public func sleep(until deadline: Duration) async throws {
+    public func sleep(until deadline: UnixTime) async throws {
         try Task.checkCancellation()
         state.withLock { state in
             state.sleeps.append(deadline)
@@ -32,7 +32,7 @@ public final class ManualClock: UnixClock {
 
     /// Sets the time to `seconds` of unix time, forwards or back.
     public func set(seconds: Int64) {
-        state.withLock { $0.now = .seconds(seconds) }
+        state.withLock { $0.now = UnixTime(seconds: seconds) }
     }
 
     public func advance(seconds: Int64) {

@@ -46,7 +46,7 @@ struct GenerateEventsCommand: AsyncParsableCommand {
         let connection = try SQLiteConnection(path: output)
         defer { connection.close() }
         try connection.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144;")
-        let end = now ?? SystemUnixClock().nowSeconds()
+        let end = now ?? SystemUnixClock().now.seconds
         let bar = ProgressBar(label: "generate")
         var written = 0
         var subscriptions = Set<String>()
@@ -54,7 +54,7 @@ struct GenerateEventsCommand: AsyncParsableCommand {
         try ReplayBenchmarkEvents(seed: seed, now: end).generate(count: count) { events in
             for event in events {
                 let envelope = event.envelope
-                let received = (envelope.created + 2) * 1000
+                let received = UnixTime(seconds: envelope.created + 2).milliseconds
                 try connection.run(
                     """
                     INSERT INTO events (id, type, api_version, created, livemode, account, object_type, object_id, subscription_id, customer_id,

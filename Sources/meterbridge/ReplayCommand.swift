@@ -133,7 +133,7 @@ struct ReplayCommand: AsyncParsableCommand {
             throw ValidationError("--file \(path): cannot read the file")
         }
         do {
-            return try EventFile.parse([UInt8](data), receivedAtMs: SystemUnixClock().nowMilliseconds())
+            return try EventFile.parse([UInt8](data), receivedAt: SystemUnixClock().now)
         } catch {
             throw ValidationError("--file \(path): \(error.description); nothing was imported")
         }

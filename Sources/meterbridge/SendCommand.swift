@@ -24,7 +24,7 @@ struct SendCommand: AsyncParsableCommand {
 
     func run() async throws {
         let payload = try PayloadFile.read(file)
-        let header = try signing.signer().header(for: payload, timestamp: signing.timestamp ?? SystemUnixClock().nowSeconds())
+        let header = try signing.signer().header(for: payload, timestamp: signing.timestamp ?? SystemUnixClock().now.seconds)
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")

@@ -1,3 +1,4 @@
+import BillingCore
 import BillingStore
 import Foundation
 import MeterBridgeTesting
@@ -34,7 +35,7 @@ struct InboxTests {
             #expect(stored.status == .pending)
             #expect(stored.attempts == 0)
             #expect(stored.lastError == nil)
-            #expect(stored.nextAttemptAt == event.receivedAt)
+            #expect(stored.nextAttemptAt == UnixTime(milliseconds: event.receivedAt))
             #expect(stored.processedAt == nil)
             #expect(try await database.event(id: "evt_missing") == nil)
 
@@ -51,13 +52,13 @@ struct InboxTests {
         try await withStore(kind) { database in
             try await database.store(makeEvent(id: "evt_p"))
             try await database.store(makeEvent(id: "evt_i"))
-            try await database.markProcessed(id: "evt_p", status: .processed, at: 10)
-            try await database.markProcessed(id: "evt_i", status: .ignored, at: 11)
+            try await database.markProcessed(id: "evt_p", status: .processed, at: UnixTime(milliseconds: 10))
+            try await database.markProcessed(id: "evt_i", status: .ignored, at: UnixTime(milliseconds: 11))
 
             #expect(try await database.store(makeEvent(id: "evt_p", receivedAt: 99)) == .duplicate(status: .processed))
             #expect(try await database.store(makeEvent(id: "evt_i", receivedAt: 99)) == .duplicate(status: .ignored))
             let processed = try #require(try await database.event(id: "evt_p"))
-            #expect(processed.status == .processed && processed.processedAt == 10 && processed.nextAttemptAt == nil)
+            #expect(processed.status == .processed && processed.processedAt == UnixTime(milliseconds: 10) && processed.nextAttemptAt == nil)
             #expect(try await database.event(id: "evt_i")?.status == .ignored)
         }
     }
@@ -66,17 +67,17 @@ struct InboxTests {
     func aDuplicateOfAFailedEventRedrivesIt(_ kind: StoreKind) async throws {
         try await withStore(kind) { database in
             try await database.store(makeEvent(id: "evt_1", receivedAt: 1_000))
-            let status = try await database.markFailed(id: "evt_1", error: "boom", nextAttemptAt: 60_000, maxAttempts: 5)
+            let status = try await database.markFailed(id: "evt_1", error: "boom", nextAttemptAt: UnixTime(milliseconds: 60_000), maxAttempts: 5)
             #expect(status == .failed)
-            #expect(try await database.pendingEvents(dueAt: 5_000, limit: 10).isEmpty)
+            #expect(try await database.pendingEvents(dueAt: UnixTime(milliseconds: 5_000), limit: 10).isEmpty)
 
             #expect(try await database.store(makeEvent(id: "evt_1", receivedAt: 5_000)) == .redriven)
             let redriven = try #require(try await database.event(id: "evt_1"))
             #expect(redriven.status == .pending)
             #expect(redriven.attempts == 1)  // attempts stay
-            #expect(redriven.nextAttemptAt == 5_000)  // due at the redelivery
+            #expect(redriven.nextAttemptAt == UnixTime(milliseconds: 5_000))  // due at the redelivery
             #expect(redriven.event.receivedAt == 1_000)  // the original delivery is what is kept
-            #expect(try await database.pendingEvents(dueAt: 5_000, limit: 10).map(\.id) == ["evt_1"])
+            #expect(try await database.pendingEvents(dueAt: UnixTime(milliseconds: 5_000), limit: 10).map(\.id) == ["evt_1"])
             // A second redelivery while it is pending again is a plain duplicate.
             #expect(try await database.store(makeEvent(id: "evt_1", receivedAt: 6_000)) == .duplicate(status: .pending))
         }
@@ -86,27 +87,27 @@ struct InboxTests {
     func failingUpToMaxAttemptsMakesAnEventDeadAndARedeliveryRedrivesIt(_ kind: StoreKind) async throws {
         try await withStore(kind) { database in
             try await database.store(makeEvent(id: "evt_1"))
-            #expect(try await database.markFailed(id: "evt_1", error: "first", nextAttemptAt: 100, maxAttempts: 3) == .failed)
-            #expect(try await database.markFailed(id: "evt_1", error: "second", nextAttemptAt: 200, maxAttempts: 3) == .failed)
+            #expect(try await database.markFailed(id: "evt_1", error: "first", nextAttemptAt: UnixTime(milliseconds: 100), maxAttempts: 3) == .failed)
+            #expect(try await database.markFailed(id: "evt_1", error: "second", nextAttemptAt: UnixTime(milliseconds: 200), maxAttempts: 3) == .failed)
             let failed = try #require(try await database.event(id: "evt_1"))
-            #expect(failed.status == .failed && failed.attempts == 2 && failed.lastError == "second" && failed.nextAttemptAt == 200)
+            #expect(failed.status == .failed && failed.attempts == 2 && failed.lastError == "second" && failed.nextAttemptAt == UnixTime(milliseconds: 200))
 
-            #expect(try await database.markFailed(id: "evt_1", error: "third", nextAttemptAt: 300, maxAttempts: 3) == .dead)
+            #expect(try await database.markFailed(id: "evt_1", error: "third", nextAttemptAt: UnixTime(milliseconds: 300), maxAttempts: 3) == .dead)
             let dead = try #require(try await database.event(id: "evt_1"))
             #expect(dead.status == .dead && dead.attempts == 3 && dead.lastError == "third" && dead.nextAttemptAt == nil)
-            #expect(try await database.pendingEvents(dueAt: .max, limit: 10).isEmpty)
+            #expect(try await database.pendingEvents(dueAt: .distantFuture, limit: 10).isEmpty)
             #expect(try await database.counts()[.dead] == 1)
 
             #expect(try await database.store(makeEvent(id: "evt_1", receivedAt: 400)) == .redriven)
             #expect(try await database.event(id: "evt_1")?.status == .pending)
             // Its attempts were kept, so one more failure sends it straight back to dead.
-            #expect(try await database.markFailed(id: "evt_1", error: "fourth", nextAttemptAt: 500, maxAttempts: 3) == .dead)
+            #expect(try await database.markFailed(id: "evt_1", error: "fourth", nextAttemptAt: UnixTime(milliseconds: 500), maxAttempts: 3) == .dead)
 
             // Success after failures clears the error but keeps the count of failed attempts.
             try await database.store(makeEvent(id: "evt_1", receivedAt: 600))
-            try await database.markProcessed(id: "evt_1", status: .processed, at: 700)
+            try await database.markProcessed(id: "evt_1", status: .processed, at: UnixTime(milliseconds: 700))
             let processed = try #require(try await database.event(id: "evt_1"))
-            #expect(processed.status == .processed && processed.attempts == 4 && processed.lastError == nil && processed.processedAt == 700)
+            #expect(processed.status == .processed && processed.attempts == 4 && processed.lastError == nil && processed.processedAt == UnixTime(milliseconds: 700))
         }
     }
 
@@ -114,17 +115,17 @@ struct InboxTests {
     func markingAnUnknownEventOrAWrongStatusThrows(_ kind: StoreKind) async throws {
         try await withStore(kind) { database in
             let unknown = await #expect(throws: InboxError.self) {
-                try await database.markProcessed(id: "evt_nope", status: .processed, at: 1)
+                try await database.markProcessed(id: "evt_nope", status: .processed, at: UnixTime(milliseconds: 1))
             }
             #expect(unknown?.code == .unknownEvent)
             let unknownFailure = await #expect(throws: InboxError.self) {
-                try await database.markFailed(id: "evt_nope", error: "x", nextAttemptAt: 1, maxAttempts: 3)
+                try await database.markFailed(id: "evt_nope", error: "x", nextAttemptAt: UnixTime(milliseconds: 1), maxAttempts: 3)
             }
             #expect(unknownFailure?.code == .unknownEvent)
 
             try await database.store(makeEvent(id: "evt_1"))
             let wrong = await #expect(throws: InboxError.self) {
-                try await database.markProcessed(id: "evt_1", status: .failed, at: 1)
+                try await database.markProcessed(id: "evt_1", status: .failed, at: UnixTime(milliseconds: 1))
             }
             #expect(wrong?.code == .invalidStatus)
         }
@@ -141,17 +142,17 @@ struct InboxTests {
             try await database.store(makeEvent(id: "evt_d", created: 40, receivedAt: 5))
             try await database.store(makeEvent(id: "evt_e", created: 5, receivedAt: 6))
 
-            try await database.markProcessed(id: "evt_e", status: .processed, at: 7)
-            try await database.markFailed(id: "evt_d", error: "later", nextAttemptAt: 1_000, maxAttempts: 5)
-            try await database.markFailed(id: "evt_c", error: "soon", nextAttemptAt: 50, maxAttempts: 5)
+            try await database.markProcessed(id: "evt_e", status: .processed, at: UnixTime(milliseconds: 7))
+            try await database.markFailed(id: "evt_d", error: "later", nextAttemptAt: UnixTime(milliseconds: 1_000), maxAttempts: 5)
+            try await database.markFailed(id: "evt_c", error: "soon", nextAttemptAt: UnixTime(milliseconds: 50), maxAttempts: 5)
 
-            #expect(try await database.pendingEvents(dueAt: 100, limit: 10).map(\.id) == ["evt_a", "evt_b1", "evt_b2", "evt_c"])
+            #expect(try await database.pendingEvents(dueAt: UnixTime(milliseconds: 100), limit: 10).map(\.id) == ["evt_a", "evt_b1", "evt_b2", "evt_c"])
             // With more due than the limit, those due first are taken (evt_b2 was received before evt_b1), then ordered.
-            #expect(try await database.pendingEvents(dueAt: 100, limit: 2).map(\.id) == ["evt_a", "evt_b2"])
-            #expect(try await database.pendingEvents(dueAt: 100, limit: 3).map(\.id) == ["evt_a", "evt_b1", "evt_b2"])
-            #expect(try await database.pendingEvents(dueAt: 4, limit: 10).map(\.id) == ["evt_a", "evt_b1", "evt_b2"])
-            #expect(try await database.pendingEvents(dueAt: 1_000, limit: 10).map(\.id) == ["evt_a", "evt_b1", "evt_b2", "evt_c", "evt_d"])
-            #expect(try await database.oldestUnprocessedReceivedAt() == 1)
+            #expect(try await database.pendingEvents(dueAt: UnixTime(milliseconds: 100), limit: 2).map(\.id) == ["evt_a", "evt_b2"])
+            #expect(try await database.pendingEvents(dueAt: UnixTime(milliseconds: 100), limit: 3).map(\.id) == ["evt_a", "evt_b1", "evt_b2"])
+            #expect(try await database.pendingEvents(dueAt: UnixTime(milliseconds: 4), limit: 10).map(\.id) == ["evt_a", "evt_b1", "evt_b2"])
+            #expect(try await database.pendingEvents(dueAt: UnixTime(milliseconds: 1_000), limit: 10).map(\.id) == ["evt_a", "evt_b1", "evt_b2", "evt_c", "evt_d"])
+            #expect(try await database.oldestUnprocessedReceivedAt() == UnixTime(milliseconds: 1))
 
             let counts = try await database.counts()
             #expect(counts == [.pending: 3, .processed: 1, .ignored: 0, .failed: 2, .dead: 0])
@@ -194,8 +195,8 @@ struct InboxTests {
         try await withStore(kind) { database in
             #expect(try await database.oldestUnprocessedReceivedAt() == nil)
             try await database.store(makeEvent(id: "evt_1", receivedAt: 42))
-            #expect(try await database.oldestUnprocessedReceivedAt() == 42)
-            try await database.markProcessed(id: "evt_1", status: .ignored, at: 43)
+            #expect(try await database.oldestUnprocessedReceivedAt() == UnixTime(milliseconds: 42))
+            try await database.markProcessed(id: "evt_1", status: .ignored, at: UnixTime(milliseconds: 43))
             #expect(try await database.oldestUnprocessedReceivedAt() == nil)
         }
     }
@@ -213,8 +214,8 @@ struct InboxTests {
             for event in events.reversed() {
                 try await database.store(event)
             }
-            try await database.markProcessed(id: "evt_2", status: .processed, at: 1)
-            try await database.markFailed(id: "evt_4", error: "x", nextAttemptAt: 1, maxAttempts: 1)
+            try await database.markProcessed(id: "evt_2", status: .processed, at: UnixTime(milliseconds: 1))
+            try await database.markFailed(id: "evt_4", error: "x", nextAttemptAt: UnixTime(milliseconds: 1), maxAttempts: 1)
 
             func ids(_ query: EventQuery) async throws -> [String] {
                 try await database.events(query).map(\.id)
@@ -306,7 +307,7 @@ struct InboxTests {
         for index in 0..<50 {
             try await database.store(makeEvent(id: "evt_\(index)", created: Int64(index), payload: payload))
         }
-        try await database.markFailed(id: "evt_7", error: "kept", nextAttemptAt: 9, maxAttempts: 5)
+        try await database.markFailed(id: "evt_7", error: "kept", nextAttemptAt: UnixTime(milliseconds: 9), maxAttempts: 5)
         await database.close()
 
         let reopened = try await SQLiteDatabase.open(path: directory.databasePath, logger: testLogger)
@@ -324,7 +325,7 @@ struct InboxTests {
             for index in 0..<20 {
                 try await database.store(makeEvent(id: "evt_\(index)"))
             }
-            try await database.markFailed(id: "evt_3", error: "x", nextAttemptAt: 1, maxAttempts: 9)
+            try await database.markFailed(id: "evt_3", error: "x", nextAttemptAt: UnixTime(milliseconds: 1), maxAttempts: 9)
 
             let crashed = try TemporaryDirectory()
             defer { crashed.remove() }

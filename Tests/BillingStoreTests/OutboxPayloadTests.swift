@@ -60,7 +60,7 @@ struct OutboxPayloadTests {
         ]
         try await withStore(kind) { database in
             let commit = BillingCommit(
-                subscription: nil, actions: actions.map { OutboxAction(subscriptionID: "sub_1", eventID: nil, action: $0, createdAt: 1) }, at: 1
+                subscription: nil, actions: actions.map { OutboxAction(subscriptionID: "sub_1", eventID: nil, action: $0, createdAt: UnixTime(milliseconds: 1)) }, at: UnixTime(milliseconds: 1)
             )
             try await database.commit(commit)
             let stored = try await database.actions(subscriptionID: "sub_1")
@@ -72,11 +72,11 @@ struct OutboxPayloadTests {
     @Test(arguments: StoreKind.tested)
     func actionsARoundCarriedOutAreMarkedDoneTogether(_ kind: StoreKind) async throws {
         try await withStore(kind) { database in
-            let actions = (0..<700).map { OutboxAction(subscriptionID: "sub_1", eventID: nil, action: .stopShadowMeter(itemID: "si_\($0)"), createdAt: 1) }
-            try await database.commit(BillingCommit(subscription: nil, actions: actions, at: 1))
+            let actions = (0..<700).map { OutboxAction(subscriptionID: "sub_1", eventID: nil, action: .stopShadowMeter(itemID: "si_\($0)"), createdAt: UnixTime(milliseconds: 1)) }
+            try await database.commit(BillingCommit(subscription: nil, actions: actions, at: UnixTime(milliseconds: 1)))
             let pending = try await database.pendingActions(limit: 1_000)
             // More than one SQLite statement's worth, and one left waiting.
-            try await database.markActionsDone(seqs: pending.dropLast().map(\.seq), at: 9)
+            try await database.markActionsDone(seqs: pending.dropLast().map(\.seq), at: UnixTime(milliseconds: 9))
             #expect(try await database.actionCounts() == [.pending: 1, .done: 699, .dead: 0])
             #expect(try await database.pendingActions(limit: 10).map(\.seq) == [pending.last!.seq])
         }

@@ -11,35 +11,35 @@ struct PostgresSharingTests {
     @Test func aLeaseIsHeldByOneInstanceUntilItIsReleased() async throws {
         try await withTwoPostgresInstances { a, b in
             #expect(a.leaseOwner != b.leaseOwner)
-            #expect(try await a.acquireLeases(["sub:1", "sub:2"], nowMs: 1_000, durationMs: 10_000) == ["sub:1", "sub:2"])
+            #expect(try await a.acquireLeases(["sub:1", "sub:2"], now: UnixTime(milliseconds: 1_000), duration: .milliseconds(10_000)) == ["sub:1", "sub:2"])
             // B gets only what A does not hold.
-            #expect(try await b.acquireLeases(["sub:1", "sub:3"], nowMs: 2_000, durationMs: 10_000) == ["sub:3"])
-            #expect(try await a.acquireLeases(["sub:3"], nowMs: 2_000, durationMs: 10_000).isEmpty)
+            #expect(try await b.acquireLeases(["sub:1", "sub:3"], now: UnixTime(milliseconds: 2_000), duration: .milliseconds(10_000)) == ["sub:3"])
+            #expect(try await a.acquireLeases(["sub:3"], now: UnixTime(milliseconds: 2_000), duration: .milliseconds(10_000)).isEmpty)
 
             // A renews its own: still held by A after the first expiry (11 000).
-            #expect(try await a.acquireLeases(["sub:1"], nowMs: 5_000, durationMs: 10_000) == ["sub:1"])
-            #expect(try await b.acquireLeases(["sub:1"], nowMs: 12_000, durationMs: 10_000).isEmpty)
+            #expect(try await a.acquireLeases(["sub:1"], now: UnixTime(milliseconds: 5_000), duration: .milliseconds(10_000)) == ["sub:1"])
+            #expect(try await b.acquireLeases(["sub:1"], now: UnixTime(milliseconds: 12_000), duration: .milliseconds(10_000)).isEmpty)
 
             // B releasing A's lease does nothing; A releasing it hands it over at once.
             try await b.releaseLeases(["sub:1", "sub:2"])
-            #expect(try await b.acquireLeases(["sub:1", "sub:2"], nowMs: 6_000, durationMs: 10_000).isEmpty)
+            #expect(try await b.acquireLeases(["sub:1", "sub:2"], now: UnixTime(milliseconds: 6_000), duration: .milliseconds(10_000)).isEmpty)
             try await a.releaseLeases(["sub:1"])
-            #expect(try await b.acquireLeases(["sub:1", "sub:2"], nowMs: 6_000, durationMs: 10_000) == ["sub:1"])
-            #expect(try await a.acquireLeases(["sub:1"], nowMs: 6_000, durationMs: 10_000).isEmpty)
-            #expect(try await a.acquireLeases([], nowMs: 6_000, durationMs: 10_000).isEmpty)
+            #expect(try await b.acquireLeases(["sub:1", "sub:2"], now: UnixTime(milliseconds: 6_000), duration: .milliseconds(10_000)) == ["sub:1"])
+            #expect(try await a.acquireLeases(["sub:1"], now: UnixTime(milliseconds: 6_000), duration: .milliseconds(10_000)).isEmpty)
+            #expect(try await a.acquireLeases([], now: UnixTime(milliseconds: 6_000), duration: .milliseconds(10_000)).isEmpty)
         }
     }
 
     @Test func anExpiredLeaseIsTakenOver() async throws {
         try await withTwoPostgresInstances { a, b in
-            #expect(try await a.acquireLeases([WorkLease.reporter], nowMs: 0, durationMs: 1_000) == [WorkLease.reporter])
-            #expect(try await b.acquireLeases([WorkLease.reporter], nowMs: 999, durationMs: 1_000).isEmpty)
+            #expect(try await a.acquireLeases([WorkLease.reporter], now: UnixTime(milliseconds: 0), duration: .milliseconds(1_000)) == [WorkLease.reporter])
+            #expect(try await b.acquireLeases([WorkLease.reporter], now: UnixTime(milliseconds: 999), duration: .milliseconds(1_000)).isEmpty)
             // A stopped renewing (crashed): at its expiry B takes it, and then A cannot.
-            #expect(try await b.acquireLeases([WorkLease.reporter], nowMs: 1_000, durationMs: 1_000) == [WorkLease.reporter])
-            #expect(try await a.acquireLeases([WorkLease.reporter], nowMs: 1_500, durationMs: 1_000).isEmpty)
+            #expect(try await b.acquireLeases([WorkLease.reporter], now: UnixTime(milliseconds: 1_000), duration: .milliseconds(1_000)) == [WorkLease.reporter])
+            #expect(try await a.acquireLeases([WorkLease.reporter], now: UnixTime(milliseconds: 1_500), duration: .milliseconds(1_000)).isEmpty)
             // Releasing after losing it leaves the new owner's lease alone.
             try await a.releaseLeases([WorkLease.reporter])
-            #expect(try await a.acquireLeases([WorkLease.reporter], nowMs: 1_500, durationMs: 1_000).isEmpty)
+            #expect(try await a.acquireLeases([WorkLease.reporter], now: UnixTime(milliseconds: 1_500), duration: .milliseconds(1_000)).isEmpty)
         }
     }
 
@@ -50,15 +50,15 @@ struct PostgresSharingTests {
             for round in 0..<10 {
                 // Expired leases of the earlier rounds to take over, and new names to insert.
                 let names = (0..<(100 + 20 * round)).map { WorkLease.subscription("sub_\($0)") }
-                let nowMs = Int64(round) * 100_000
-                async let forA = a.acquireLeases(names, nowMs: nowMs, durationMs: 10_000)
-                async let forB = b.acquireLeases(names.reversed(), nowMs: nowMs, durationMs: 10_000)
+                let now = UnixTime(milliseconds: Int64(round) * 100_000)
+                async let forA = a.acquireLeases(names, now: now, duration: .milliseconds(10_000))
+                async let forB = b.acquireLeases(names.reversed(), now: now, duration: .milliseconds(10_000))
                 let (heldByA, heldByB) = try await (forA, forB)
                 #expect(heldByA.isDisjoint(with: heldByB), "round \(round)")
                 // Skipped rows another instance was taking are not retried: together they hold at most all of them.
                 #expect(heldByA.union(heldByB).isSubset(of: Set(names)))
                 // What B took is B's: A, asking again, gets everything else.
-                #expect(try await a.acquireLeases(names, nowMs: nowMs + 1, durationMs: 10_000) == Set(names).subtracting(heldByB))
+                #expect(try await a.acquireLeases(names, now: now + .milliseconds(1), duration: .milliseconds(10_000)) == Set(names).subtracting(heldByB))
             }
         }
     }
@@ -71,28 +71,28 @@ struct PostgresSharingTests {
             for subscription in ["sub_a", "sub_b"] {
                 try await a.commit(
                     BillingCommit(
-                        subscription: SubscriptionRecord(id: subscription, customerID: "cus_1", updatedAt: 1, state: [1]),
-                        timers: [TimerRecord(id: "\(subscription)/preBoundary", subscriptionID: subscription, kind: "preBoundary", fireAt: 10)], at: 1
+                        subscription: SubscriptionRecord(id: subscription, customerID: "cus_1", updatedAt: UnixTime(milliseconds: 1), state: [1]),
+                        timers: [TimerRecord(id: "\(subscription)/preBoundary", subscriptionID: subscription, kind: "preBoundary", fireAt: 10)], at: UnixTime(milliseconds: 1)
                     )
                 )
             }
             // A holds sub_a until 20 000 ms (20 s).
             let lease = WorkLease.subscription("sub_a")
-            #expect(try await a.acquireLeases([lease], nowMs: 1_000, durationMs: 19_000) == [lease])
+            #expect(try await a.acquireLeases([lease], now: UnixTime(milliseconds: 1_000), duration: .milliseconds(19_000)) == [lease])
 
-            #expect(try await a.pendingEvents(dueAt: 10_000, limit: 10).map(\.id) == ["evt_a", "evt_b", "evt_none"])
-            #expect(try await b.pendingEvents(dueAt: 10_000, limit: 10).map(\.id) == ["evt_b", "evt_none"])
-            #expect(try await a.dueTimers(at: 10, limit: 10).map(\.id) == ["sub_a/preBoundary", "sub_b/preBoundary"])
-            #expect(try await b.dueTimers(at: 10, limit: 10).map(\.id) == ["sub_b/preBoundary"])
+            #expect(try await a.pendingEvents(dueAt: UnixTime(milliseconds: 10_000), limit: 10).map(\.id) == ["evt_a", "evt_b", "evt_none"])
+            #expect(try await b.pendingEvents(dueAt: UnixTime(milliseconds: 10_000), limit: 10).map(\.id) == ["evt_b", "evt_none"])
+            #expect(try await a.dueTimers(at: UnixTime(seconds: 10), limit: 10).map(\.id) == ["sub_a/preBoundary", "sub_b/preBoundary"])
+            #expect(try await b.dueTimers(at: UnixTime(seconds: 10), limit: 10).map(\.id) == ["sub_b/preBoundary"])
 
             // Once A's lease expires, B sees everything.
-            #expect(try await b.pendingEvents(dueAt: 20_000, limit: 10).map(\.id) == ["evt_a", "evt_b", "evt_none"])
-            #expect(try await b.dueTimers(at: 20, limit: 10).map(\.id) == ["sub_a/preBoundary", "sub_b/preBoundary"])
-            #expect(try await b.dueTimers(at: .max, limit: 10).count == 2)
+            #expect(try await b.pendingEvents(dueAt: UnixTime(milliseconds: 20_000), limit: 10).map(\.id) == ["evt_a", "evt_b", "evt_none"])
+            #expect(try await b.dueTimers(at: UnixTime(seconds: 20), limit: 10).map(\.id) == ["sub_a/preBoundary", "sub_b/preBoundary"])
+            #expect(try await b.dueTimers(at: .distantFuture, limit: 10).count == 2)
             // And once A releases it, at once.
             try await a.releaseLeases([lease])
-            #expect(try await b.pendingEvents(dueAt: 10_000, limit: 10).map(\.id) == ["evt_a", "evt_b", "evt_none"])
-            #expect(try await b.dueTimers(at: 10, limit: 10).count == 2)
+            #expect(try await b.pendingEvents(dueAt: UnixTime(milliseconds: 10_000), limit: 10).map(\.id) == ["evt_a", "evt_b", "evt_none"])
+            #expect(try await b.dueTimers(at: UnixTime(seconds: 10), limit: 10).count == 2)
         }
     }
 
@@ -104,14 +104,14 @@ struct PostgresSharingTests {
                     period: nil, quantity: Int64(index), timestamp: 1_700_000_000, carried: false, recordIDs: []
                 )
             }
-            let created = try await a.createReports(planned, at: 1_000)
+            let created = try await a.createReports(planned, at: UnixTime(milliseconds: 1_000))
             #expect(created.count == 200)
 
             @Sendable func drain(_ instance: PostgreSQLDatabase) async throws -> [[Int64]] {
                 var pages: [[Int64]] = []
                 // Bounded: reports that were not claimed would come back forever.
                 for _ in 0..<10 {
-                    let page = try await instance.dueReports(at: 2_000, limit: 50)
+                    let page = try await instance.dueReports(at: UnixTime(milliseconds: 2_000), limit: 50)
                     if page.isEmpty { return pages }
                     pages.append(page.map(\.id))
                 }
@@ -127,14 +127,14 @@ struct PostgresSharingTests {
             #expect(Set(taken) == Set(created.map(\.id)))
 
             // Claimed: no one gets them again while the claim lasts, …
-            #expect(try await a.dueReports(at: 2_000 + PostgreSQLDatabase.reportClaimMilliseconds - 1, limit: 500).isEmpty)
-            #expect(try await b.dueReports(at: 2_000, limit: 500).isEmpty)
+            #expect(try await a.dueReports(at: UnixTime(milliseconds: 2_000) + PostgreSQLDatabase.reportClaim - .milliseconds(1), limit: 500).isEmpty)
+            #expect(try await b.dueReports(at: UnixTime(milliseconds: 2_000), limit: 500).isEmpty)
             // … unless the claim is given back: a failed send is due again at its retry time, for either instance.
-            try await a.markReportFailed(id: created[0].id, error: "timeout", retryAt: 3_000)
-            #expect(try await b.dueReports(at: 3_000, limit: 500).map(\.id) == [created[0].id])
-            try await b.markReportSent(id: created[0].id, at: 3_100)
+            try await a.markReportFailed(id: created[0].id, error: "timeout", retryAt: UnixTime(milliseconds: 3_000))
+            #expect(try await b.dueReports(at: UnixTime(milliseconds: 3_000), limit: 500).map(\.id) == [created[0].id])
+            try await b.markReportSent(id: created[0].id, at: UnixTime(milliseconds: 3_100))
             // After the claim lapses (the instance died mid-send), they come back, once.
-            let lapsed = 2_000 + PostgreSQLDatabase.reportClaimMilliseconds + 1
+            let lapsed = UnixTime(milliseconds: 2_000) + PostgreSQLDatabase.reportClaim + .milliseconds(1)
             async let againA = a.dueReports(at: lapsed, limit: 500)
             async let againB = b.dueReports(at: lapsed, limit: 500)
             let (backA, backB) = try await (againA, againB)
@@ -164,8 +164,8 @@ struct PostgresSharingTests {
                 // In odd rounds B takes the records in the opposite order: the two may deadlock, and PostgreSQL then
                 // aborts one of them, which must leave nothing behind either.
                 let (planA, planB) = (plan(ids), plan(round.isMultiple(of: 2) ? ids : ids.reversed()))
-                async let byA = outcome { try await a.createReports(planA, at: 1_000) }
-                async let byB = outcome { try await b.createReports(planB, at: 1_000) }
+                async let byA = outcome { try await a.createReports(planA, at: UnixTime(milliseconds: 1_000)) }
+                async let byB = outcome { try await b.createReports(planB, at: UnixTime(milliseconds: 1_000)) }
                 let outcomes = await [byA, byB]
                 let succeeded = outcomes.compactMap { try? $0.get() }
                 #expect(succeeded.count == 1, "round \(round): \(outcomes)")
@@ -235,7 +235,7 @@ struct PostgresSharingTests {
                 for index in 0..<50 {
                     try await database.store(makeEvent(id: "evt_\(index)", created: Int64(index), payload: payload))
                 }
-                try await database.markFailed(id: "evt_7", error: "kept", nextAttemptAt: 9, maxAttempts: 5)
+                try await database.markFailed(id: "evt_7", error: "kept", nextAttemptAt: UnixTime(milliseconds: 9), maxAttempts: 5)
             }
             try await withPostgresStore(at: url) { reopened in
                 #expect(reopened.appliedMigrations.isEmpty)

@@ -161,7 +161,7 @@ struct UsageLedgerTests {
                             period: nil, quantity: 3, timestamp: 200, carried: true, recordIDs: ["a1", "a2"]
                         )
                     ],
-                    at: 1
+                    at: UnixTime(milliseconds: 1)
                 ).first
             )
             let totals = try #require(try await database.usage(customerID: "cus_1").first)

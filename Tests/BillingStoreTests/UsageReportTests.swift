@@ -50,9 +50,9 @@ struct UsageReportTests {
                 Self.usage("b2", customer: "cus_2", quantity: 1),
             ])
             let rows = try await database.createReports(
-                [Self.legacy(["a2"], quantity: 3), Self.meter(["b1"], customer: "cus_2", quantity: 9), Self.meter(["a3"], quantity: 5)], at: 1_000
+                [Self.legacy(["a2"], quantity: 3), Self.meter(["b1"], customer: "cus_2", quantity: 9), Self.meter(["a3"], quantity: 5)], at: UnixTime(milliseconds: 1_000)
             )
-            try await database.markReportSent(id: rows[0].id, at: 2_000)
+            try await database.markReportSent(id: rows[0].id, at: UnixTime(milliseconds: 2_000))
             #expect(try await database.usageRecords(customerID: "cus_1").map(\.id) == ["a1", "a3", "a2"])
             #expect(try await database.usageRecords(customerID: "cus_2").map(\.id) == ["b1", "b2"])
             let totals = try #require(try await database.usage(customerID: "cus_1").first)
@@ -76,7 +76,7 @@ struct UsageReportTests {
                 Self.usage("u1", quantity: 2), Self.usage("u2", quantity: 3), Self.usage("u3", quantity: 5), Self.usage("u4", quantity: 7),
             ])
             let rows = try await database.createReports(
-                [Self.legacy(["u1", "u2"], quantity: 5), Self.meter(["u3"], quantity: 5, carried: true)], at: 1_000
+                [Self.legacy(["u1", "u2"], quantity: 5), Self.meter(["u3"], quantity: 5, carried: true)], at: UnixTime(milliseconds: 1_000)
             )
             #expect(rows.count == 2)
             #expect(rows[0].id < rows[1].id)
@@ -87,7 +87,7 @@ struct UsageReportTests {
             for row in rows {
                 #expect(row.purpose == .usage && row.customerID == "cus_1" && row.metric == "api_requests")
                 #expect(row.status == .pending && row.attempts == 0 && row.lastError == nil && row.sentAt == nil)
-                #expect(row.nextAttemptAt == 1_000 && row.createdAt == 1_000)
+                #expect(row.nextAttemptAt == UnixTime(milliseconds: 1_000) && row.createdAt == UnixTime(milliseconds: 1_000))
             }
             // What is stored is what was returned.
             #expect(try await database.reports(customerID: "cus_1") == rows)
@@ -110,7 +110,7 @@ struct UsageReportTests {
             for round in 0..<5 {
                 // Shadows and re-reports deliver no records: any number of them can be written.
                 rows += try await database.createReports(
-                    [Self.legacy([], purpose: .rereport), Self.meter([]), Self.legacy([], item: "si_\(round)", purpose: .shadow)], at: Int64(round)
+                    [Self.legacy([], purpose: .rereport), Self.meter([]), Self.legacy([], item: "si_\(round)", purpose: .shadow)], at: UnixTime(milliseconds: Int64(round))
                 )
             }
             #expect(rows.count == 15)
@@ -130,15 +130,15 @@ struct UsageReportTests {
     func aRecordAlreadyReportedFailsTheWholeCall(_ kind: StoreKind) async throws {
         try await withStore(kind) { database in
             _ = try await database.recordUsage([Self.usage("u1"), Self.usage("u2"), Self.usage("u3")])
-            let first = try await database.createReports([Self.meter(["u1"])], at: 1_000)
+            let first = try await database.createReports([Self.meter(["u1"])], at: UnixTime(milliseconds: 1_000))
 
             // The second report of the call takes u1 again: the first report of the call is not written either.
             await #expect(throws: (any Error).self) {
-                try await database.createReports([Self.meter(["u2"]), Self.legacy(["u3", "u1"])], at: 2_000)
+                try await database.createReports([Self.meter(["u2"]), Self.legacy(["u3", "u1"])], at: UnixTime(milliseconds: 2_000))
             }
             // An unknown record fails it too.
             await #expect(throws: (any Error).self) {
-                try await database.createReports([Self.meter(["u2", "u_unknown"])], at: 3_000)
+                try await database.createReports([Self.meter(["u2", "u_unknown"])], at: UnixTime(milliseconds: 3_000))
             }
             #expect(try await database.reports(customerID: "cus_1") == first)
             #expect(try await database.reportCounts() == [.pending: 1, .sent: 0, .dead: 0])
@@ -146,7 +146,7 @@ struct UsageReportTests {
             #expect(try await database.unreportedUsage(after: nil, limit: 10).map(\.id) == ["u2", "u3"])
 
             // Nothing was left half done: the records are still free to report.
-            let second = try await database.createReports([Self.meter(["u2"]), Self.legacy(["u3"])], at: 4_000)
+            let second = try await database.createReports([Self.meter(["u2"]), Self.legacy(["u3"])], at: UnixTime(milliseconds: 4_000))
             #expect(try await database.usageRecords(customerID: "cus_1").map(\.reportID) == [first[0].id, second[0].id, second[1].id])
             #expect(Set((first + second).map(\.key)).count == 3)
         }
@@ -155,36 +155,36 @@ struct UsageReportTests {
     @Test(arguments: StoreKind.tested)
     func dueReportsComeInCreationOrderAndGoThroughSentFailedAndDead(_ kind: StoreKind) async throws {
         try await withStore(kind) { database in
-            let created = try await database.createReports([Self.meter([]), Self.meter([]), Self.legacy([]), Self.legacy([])], at: 1_000)
+            let created = try await database.createReports([Self.meter([]), Self.meter([]), Self.legacy([]), Self.legacy([])], at: UnixTime(milliseconds: 1_000))
             let (r1, r2, r3, r4) = (created[0], created[1], created[2], created[3])
-            #expect(try await database.dueReports(at: 999, limit: 10).isEmpty)
-            #expect(try await database.dueReports(at: 1_000, limit: 2) == [r1, r2])
+            #expect(try await database.dueReports(at: UnixTime(milliseconds: 999), limit: 10).isEmpty)
+            #expect(try await database.dueReports(at: UnixTime(milliseconds: 1_000), limit: 2) == [r1, r2])
 
-            try await database.markReportSent(id: r1.id, at: 1_100)
-            try await database.markReportFailed(id: r2.id, error: "rate limited", retryAt: 5_000)
-            #expect(try await database.dueReports(at: 1_200, limit: 10) == [r3, r4])
+            try await database.markReportSent(id: r1.id, at: UnixTime(milliseconds: 1_100))
+            try await database.markReportFailed(id: r2.id, error: "rate limited", retryAt: UnixTime(milliseconds: 5_000))
+            #expect(try await database.dueReports(at: UnixTime(milliseconds: 1_200), limit: 10) == [r3, r4])
 
-            try await database.markReportFailed(id: r3.id, error: "timeout", retryAt: 2_000)
+            try await database.markReportFailed(id: r3.id, error: "timeout", retryAt: UnixTime(milliseconds: 2_000))
             try await database.markReportFailed(id: r4.id, error: "No such subscription item", retryAt: nil)
-            #expect(try await database.dueReports(at: 1_999, limit: 10).isEmpty)
-            let retried = try await database.dueReports(at: 2_000, limit: 10)
+            #expect(try await database.dueReports(at: UnixTime(milliseconds: 1_999), limit: 10).isEmpty)
+            let retried = try await database.dueReports(at: UnixTime(milliseconds: 2_000), limit: 10)
             #expect(retried.map(\.id) == [r3.id])
             #expect(retried.first?.status == .pending && retried.first?.attempts == 1 && retried.first?.lastError == "timeout")
-            #expect(retried.first?.nextAttemptAt == 2_000)
-            try await database.markReportSent(id: r3.id, at: 2_100)
+            #expect(retried.first?.nextAttemptAt == UnixTime(milliseconds: 2_000))
+            try await database.markReportSent(id: r3.id, at: UnixTime(milliseconds: 2_100))
 
-            let late = try #require(try await database.dueReports(at: 5_000, limit: 10).first)
-            #expect(late.id == r2.id && late.attempts == 1 && late.lastError == "rate limited" && late.nextAttemptAt == 5_000)
+            let late = try #require(try await database.dueReports(at: UnixTime(milliseconds: 5_000), limit: 10).first)
+            #expect(late.id == r2.id && late.attempts == 1 && late.lastError == "rate limited" && late.nextAttemptAt == UnixTime(milliseconds: 5_000))
             try await database.markReportFailed(id: r2.id, error: "Stripe refused it", retryAt: nil)
-            #expect(try await database.dueReports(at: 1_000_000, limit: 10).isEmpty)
+            #expect(try await database.dueReports(at: UnixTime(milliseconds: 1_000_000), limit: 10).isEmpty)
 
             let stored = try await database.reports(customerID: "cus_1")
             #expect(stored.map(\.status) == [.sent, .dead, .sent, .dead])
             #expect(stored.map(\.attempts) == [0, 2, 1, 1])
             #expect(stored.map(\.lastError) == [nil, "Stripe refused it", nil, "No such subscription item"])
-            #expect(stored.map(\.sentAt) == [1_100, nil, 2_100, nil])
+            #expect(stored.map(\.sentAt) == [UnixTime(milliseconds: 1_100), nil, UnixTime(milliseconds: 2_100), nil])
             // A dead report keeps the time it was last due; its key never changes.
-            #expect(stored.map(\.nextAttemptAt) == [1_000, 5_000, 2_000, 1_000])
+            #expect(stored.map(\.nextAttemptAt) == [1_000, 5_000, 2_000, 1_000].map(UnixTime.init(milliseconds:)))
             #expect(stored.map(\.key) == created.map(\.key))
             #expect(try await database.reportCounts() == [.pending: 0, .sent: 2, .dead: 2])
         }
@@ -193,21 +193,21 @@ struct UsageReportTests {
     @Test(arguments: StoreKind.tested)
     func retryingDeadReportsPutsThemBackInTheQueue(_ kind: StoreKind) async throws {
         try await withStore(kind) { database in
-            let created = try await database.createReports([Self.meter([]), Self.meter([]), Self.meter([])], at: 1_000)
-            #expect(try await database.dueReports(at: 1_000, limit: 10) == created)
+            let created = try await database.createReports([Self.meter([]), Self.meter([]), Self.meter([])], at: UnixTime(milliseconds: 1_000))
+            #expect(try await database.dueReports(at: UnixTime(milliseconds: 1_000), limit: 10) == created)
             try await database.markReportFailed(id: created[0].id, error: "bad key", retryAt: nil)
-            try await database.markReportSent(id: created[1].id, at: 1_100)
+            try await database.markReportSent(id: created[1].id, at: UnixTime(milliseconds: 1_100))
             try await database.markReportFailed(id: created[2].id, error: "bad key", retryAt: nil)
-            #expect(try await database.retryDeadReports(at: 9_000) == 2)
-            #expect(try await database.retryDeadReports(at: 9_500) == 0)
-            #expect(try await database.dueReports(at: 8_999, limit: 10).isEmpty)
+            #expect(try await database.retryDeadReports(at: UnixTime(milliseconds: 9_000)) == 2)
+            #expect(try await database.retryDeadReports(at: UnixTime(milliseconds: 9_500)) == 0)
+            #expect(try await database.dueReports(at: UnixTime(milliseconds: 8_999), limit: 10).isEmpty)
 
-            let due = try await database.dueReports(at: 9_000, limit: 10)
+            let due = try await database.dueReports(at: UnixTime(milliseconds: 9_000), limit: 10)
             #expect(due.map(\.id) == [created[0].id, created[2].id])
-            #expect(due.allSatisfy { $0.status == .pending && $0.nextAttemptAt == 9_000 && $0.attempts == 1 })
+            #expect(due.allSatisfy { $0.status == .pending && $0.nextAttemptAt == UnixTime(milliseconds: 9_000) && $0.attempts == 1 })
             #expect(due.map(\.key) == [created[0].key, created[2].key])
-            try await database.markReportSent(id: created[0].id, at: 9_100)
-            try await database.markReportSent(id: created[2].id, at: 9_100)
+            try await database.markReportSent(id: created[0].id, at: UnixTime(milliseconds: 9_100))
+            try await database.markReportSent(id: created[2].id, at: UnixTime(milliseconds: 9_100))
             // Sent clears the error of the failed attempts; their count stays.
             let stored = try await database.reports(customerID: "cus_1")
             #expect(stored.map(\.lastError) == [nil, nil, nil])
@@ -221,7 +221,7 @@ struct UsageReportTests {
         try await withStore(kind) { database in
             _ = try await database.recordUsage([Self.usage("u1", quantity: 2), Self.usage("u2", quantity: 3), Self.usage("u3", quantity: 4)])
             let created = try await database.createReports(
-                [Self.legacy(["u1", "u2"], quantity: 5, carried: true), Self.meter(["u3"], quantity: 4)], at: 1_000
+                [Self.legacy(["u1", "u2"], quantity: 5, carried: true), Self.meter(["u3"], quantity: 4)], at: UnixTime(milliseconds: 1_000)
             )
             let (abandoned, kept) = (created[0], created[1])
             #expect(try await database.usage(customerID: "cus_1").first?.carried == 5)
@@ -235,10 +235,10 @@ struct UsageReportTests {
             #expect(records.map(\.reportID) == [nil, nil, kept.id])
             #expect(records.map(\.carried) == [false, false, false])
             #expect(try await database.unreportedUsage(after: nil, limit: 10).map(\.id) == ["u1", "u2"])
-            #expect(try await database.dueReports(at: 1_000, limit: 10) == [kept])
+            #expect(try await database.dueReports(at: UnixTime(milliseconds: 1_000), limit: 10) == [kept])
 
             // The next plan carries them into a report of the current period.
-            let replanned = try await database.createReports([Self.meter(["u1", "u2"], quantity: 5, carried: true)], at: 2_000)
+            let replanned = try await database.createReports([Self.meter(["u1", "u2"], quantity: 5, carried: true)], at: UnixTime(milliseconds: 2_000))
             #expect(try await database.usageRecords(customerID: "cus_1").map(\.reportID) == [replanned[0].id, replanned[0].id, kept.id])
             #expect(try await database.usage(customerID: "cus_1").first?.pending == 0)
         }
@@ -258,10 +258,10 @@ struct UsageReportTests {
                     Self.legacy(["t100", "t200"]), Self.legacy(["t300"]), Self.meter(["t400"]), Self.legacy(["t250"], item: "si_2"),
                     Self.legacy(["seats"], metric: "seats"), Self.legacy(["other"], customer: "cus_2"), Self.legacy(["t150"]),
                 ],
-                at: 1_000
+                at: UnixTime(milliseconds: 1_000)
             )
             let sent = [created[0], created[2], created[3], created[4], created[5]]
-            for report in sent { try await database.markReportSent(id: report.id, at: 1_100) }
+            for report in sent { try await database.markReportSent(id: report.id, at: UnixTime(milliseconds: 1_100)) }
             // Stripe refused this one: it never counts.
             try await database.markReportFailed(id: created[6].id, error: "refused", retryAt: nil)
 
@@ -280,7 +280,7 @@ struct UsageReportTests {
             #expect(try await total("cus_3") == 0)
 
             // Once Stripe takes the pending one, it counts.
-            try await database.markReportSent(id: created[1].id, at: 1_200)
+            try await database.markReportSent(id: created[1].id, at: UnixTime(milliseconds: 1_200))
             #expect(try await total() == 111)
         }
     }
@@ -293,18 +293,18 @@ struct UsageReportTests {
                     Self.legacy([]), Self.legacy([], purpose: .rereport), Self.meter([]), Self.legacy([], item: "si_2"), Self.legacy([]),
                     Self.legacy([]), Self.legacy([]),
                 ],
-                at: 1_000
+                at: UnixTime(milliseconds: 1_000)
             )
-            try await database.markReportSent(id: created[4].id, at: 1_100)
+            try await database.markReportSent(id: created[4].id, at: UnixTime(milliseconds: 1_100))
             try await database.markReportFailed(id: created[5].id, error: "gone", retryAt: nil)
-            try await database.markReportFailed(id: created[6].id, error: "busy", retryAt: 50_000)
+            try await database.markReportFailed(id: created[6].id, error: "busy", retryAt: UnixTime(milliseconds: 50_000))
 
             let pending = try await database.pendingLegacyReports(itemID: "si_1")
             // Pending includes a report waiting for its retry; sent, dead, re-reports, meter events and other items are not.
             var retrying = created[6]
             retrying.attempts = 1
             retrying.lastError = "busy"
-            retrying.nextAttemptAt = 50_000
+            retrying.nextAttemptAt = UnixTime(milliseconds: 50_000)
             #expect(Set(pending) == [created[0], retrying])
             #expect(try await database.pendingLegacyReports(itemID: "si_2") == [created[3]])
             #expect(try await database.pendingLegacyReports(itemID: "si_3").isEmpty)
@@ -326,7 +326,7 @@ struct UsageReportTests {
             for record in records {
                 _ = try await database.recordUsage([record])
             }
-            _ = try await database.createReports([Self.meter(["taken"], customer: "cus_a")], at: 1)
+            _ = try await database.createReports([Self.meter(["taken"], customer: "cus_a")], at: UnixTime(milliseconds: 1))
 
             let expected = ["r9", "r10", "r1", "r2", "r3", "r6"]
             let all = try await database.unreportedUsage(after: nil, limit: 100)

@@ -1,3 +1,4 @@
+import BillingCore
 import BillingStore
 import Foundation
 import HTTPTypes
@@ -40,7 +41,7 @@ struct HealthEndpointTests {
             #expect(report.checks["processing"]?.count == 0)
 
             _ = try await harness.deliverSigned(TestEvent.json(id: "evt_waiting"), to: client)
-            try await harness.database.markFailed(id: "evt_waiting", error: "boom", nextAttemptAt: 0, maxAttempts: 1)
+            try await harness.database.markFailed(id: "evt_waiting", error: "boom", nextAttemptAt: .epoch, maxAttempts: 1)
             _ = try await harness.deliverSigned(TestEvent.json(id: "evt_pending"), to: client)
             harness.clock.advance(seconds: 600)
             ready = try await client.execute(uri: "/readyz", method: .get)

@@ -140,7 +140,7 @@ struct RebuildTests {
             let actions = try await harness.database.actionCounts()
             struct Interrupted: Error {}
             await #expect(throws: Interrupted.self) {
-                _ = try await harness.database.rebuildDerivedState(nowMs: 0, retryAtMs: 0, maxAttempts: 8) { sink in
+                _ = try await harness.database.rebuildDerivedState(now: .epoch, retryAt: .epoch, maxAttempts: 8) { sink in
                     try await sink.add(actions: [RebuildAction(subscriptionID: story.subscriptionID, eventID: nil, action: .stopShadowMeter(itemID: "si_1"))])
                     throw Interrupted()
                 }

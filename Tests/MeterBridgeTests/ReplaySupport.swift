@@ -14,9 +14,9 @@ enum ReplaySupport {
     }
 
     /// Options importing `bytes` as an export file.
-    static func importing(_ bytes: [UInt8], now: Int64 = WebhookHarness.now * 1000) throws -> ReplayOptions {
+    static func importing(_ bytes: [UInt8], now: UnixTime = UnixTime(seconds: WebhookHarness.now)) throws -> ReplayOptions {
         var options = ReplayOptions()
-        options.file = try EventFile.parse(bytes, receivedAtMs: now)
+        options.file = try EventFile.parse(bytes, receivedAt: now)
         return options
     }
 

@@ -212,7 +212,7 @@ struct ReplayTests {
                 let stored = try #require(try await harness.database.subscription(id: story.subscriptionID))
                 var view = try SubscriptionView(record: stored)
                 var expected = try SubscriptionView(record: SubscriptionRecord(
-                    id: story.subscriptionID, customerID: nil, updatedAt: 0, state: [UInt8](JSONEncoder().encode(machine.state))
+                    id: story.subscriptionID, customerID: nil, updatedAt: .epoch, state: [UInt8](JSONEncoder().encode(machine.state))
                 ))
                 view.updatedAt = 0
                 expected.updatedAt = 0

@@ -73,7 +73,7 @@ struct ReportingWorld {
         stripeClock.set(seconds: seconds)
     }
 
-    var now: Int64 { harness.clock.nowSeconds() }
+    var now: Int64 { harness.clock.now.seconds }
 
     /// Delivers signed events and lets the processor apply them.
     func deliver(_ payloads: [UInt8]...) async throws {
@@ -119,7 +119,7 @@ struct ReportingWorld {
         try await harness.reporter.flushNow(onlyActions: onlyActions)
         // Reports that failed wait for their backoff: move the clock a little until they are all through.
         var rounds = 0
-        while try await harness.database.dueReports(at: .max, limit: 1).isEmpty == false, rounds < 50 {
+        while try await harness.database.dueReports(at: .distantFuture, limit: 1).isEmpty == false, rounds < 50 {
             harness.clock.advance(seconds: 2)
             stripeClock.advance(seconds: 2)
             try await harness.reporter.flushNow()

@@ -33,7 +33,7 @@ struct WebhookEndpointTests {
         try await WebhookHarness.run { harness, client in
             let payload = TestEvent.json(id: "evt_failing")
             _ = try await harness.deliverSigned(payload, to: client)
-            try await harness.database.markFailed(id: "evt_failing", error: "boom", nextAttemptAt: .max, maxAttempts: 1)
+            try await harness.database.markFailed(id: "evt_failing", error: "boom", nextAttemptAt: .distantFuture, maxAttempts: 1)
             #expect(try await harness.database.event(id: "evt_failing")?.status == .dead)
             let redelivered = try await harness.deliverSigned(payload, to: client)
             #expect(String(buffer: redelivered.body) == #"{"received":true,"duplicate":true}"#)

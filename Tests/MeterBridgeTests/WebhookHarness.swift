@@ -76,7 +76,7 @@ struct WebhookHarness {
 
     /// Signs `payload` with the harness secret at the harness clock's time and delivers it.
     func deliverSigned(_ payload: [UInt8], to client: some TestClientProtocol, secrets: [String] = [WebhookHarness.secret]) async throws -> TestResponse {
-        try await Self.deliver(payload, signature: TestEvent.signature(payload, secrets: secrets, timestamp: clock.nowSeconds()), to: client)
+        try await Self.deliver(payload, signature: TestEvent.signature(payload, secrets: secrets, timestamp: clock.now.seconds), to: client)
     }
 }
 

@@ -70,8 +70,8 @@ struct RateLimitTests {
         var waits: [Duration] = []
         for _ in 0..<6 { waits.append(try await limiter.acquire()) }
         #expect(waits == [.zero, .zero, .milliseconds(250), .milliseconds(250), .milliseconds(250), .milliseconds(250)])
-        #expect(clock.sleeps == [.milliseconds(250), .milliseconds(500), .milliseconds(750), .seconds(1)])
-        #expect(clock.now == .seconds(1))
+        #expect(clock.sleeps == [250, 500, 750, 1000].map(UnixTime.init(milliseconds:)))
+        #expect(clock.now == UnixTime(seconds: 1))
     }
 
     @Test func aCancelledWaiterThrowsCancellation() async throws {
@@ -98,8 +98,8 @@ struct RateLimitTests {
             }
             #expect(f.stripe.billedUsage(item: "si_sum") == 12)
             #expect(f.stripe.callCount(.createUsageRecord) == 12)
-            #expect(clock.now >= .milliseconds(1400))
-            #expect(clock.sleeps.sorted() == (1...7).map { .milliseconds(200 * $0) })
+            #expect(clock.now >= UnixTime(milliseconds: 1400))
+            #expect(clock.sleeps.sorted() == (1...7).map { UnixTime(milliseconds: 200 * $0) })
             #expect(f.observer.rateLimitWaits.count == 7)
         }
     }
@@ -107,9 +107,9 @@ struct RateLimitTests {
 
 /// A clock whose sleeps end only by cancellation.
 struct NeverWakingClock: UnixClock {
-    var now: Duration { .zero }
+    var now: UnixTime { .epoch }
 
-    func sleep(until deadline: Duration) async throws {
+    func sleep(until deadline: UnixTime) async throws {
         try await Task.sleep(for: .seconds(3600))
     }
 }

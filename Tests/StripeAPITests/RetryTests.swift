@@ -207,8 +207,7 @@ struct RetryTests {
                 subscriptionItem: "si_sum", quantity: 1, timestamp: F.now, action: .increment, idempotencyKey: "bo-1")
             var random = SeededRandom(seed: seed)
             let expected = (1...3).map { attempt in
-                Duration.milliseconds(
-                    RetryBackoff.delay(afterAttempt: attempt, baseMs: 8, capMs: 1000, jitter: Double.random(in: 0..<1, using: &random)))
+                RetryBackoff.delay(afterAttempt: attempt, base: .milliseconds(8), cap: .seconds(1), jitter: Double.random(in: 0..<1, using: &random))
             }
             #expect(f.observer.retries.map(\.delay) == expected)
             #expect(f.observer.retries.map(\.attempt) == [1, 2, 3])

@@ -6,33 +6,33 @@ import Testing
 struct ManualClockTests {
     @Test func readsInSecondsAndMillisecondsOfUnixTime() {
         let clock = ManualClock(seconds: 1_712_707_200)
-        #expect(clock.now == .seconds(1_712_707_200))
-        #expect(clock.nowSeconds() == 1_712_707_200)
+        #expect(clock.now == UnixTime(seconds: 1_712_707_200))
+        #expect(clock.now.seconds == 1_712_707_200)
         clock.advance(by: .milliseconds(1_500))
-        #expect(clock.nowMilliseconds() == 1_712_707_201_500)
-        #expect(clock.nowSeconds() == 1_712_707_201)
+        #expect(clock.now.milliseconds == 1_712_707_201_500)
+        #expect(clock.now.seconds == 1_712_707_201)
         clock.set(seconds: 100)
-        #expect(clock.nowMilliseconds() == 100_000)
+        #expect(clock.now.milliseconds == 100_000)
         clock.advance(seconds: 60)
-        #expect(clock.nowSeconds() == 160)
+        #expect(clock.now.seconds == 160)
     }
 
     @Test func aSleepJumpsForwardToItsDeadlineNeverBack() async throws {
         let clock = ManualClock()
-        try await clock.sleep(until: .milliseconds(250))
+        try await clock.sleep(until: UnixTime(milliseconds: 250))
         try await clock.sleep(for: .milliseconds(250))
-        try await clock.sleep(until: .milliseconds(100))
-        #expect(clock.now == .milliseconds(500))
-        #expect(clock.sleeps == [.milliseconds(250), .milliseconds(500), .milliseconds(100)])
+        try await clock.sleep(until: UnixTime(milliseconds: 100))
+        #expect(clock.now == UnixTime(milliseconds: 500))
+        #expect(clock.sleeps == [250, 500, 100].map(UnixTime.init(milliseconds:)))
     }
 
     @Test func aCancelledSleeperThrowsAndLeavesTimeAlone() async throws {
         let clock = ManualClock()
         let sleeper = Task {
             withUnsafeCurrentTask { $0?.cancel() }
-            try await clock.sleep(until: .seconds(5))
+            try await clock.sleep(until: UnixTime(seconds: 5))
         }
         await #expect(throws: CancellationError.self) { try await sleeper.value }
-        #expect(clock.now == .zero && clock.sleeps.isEmpty)
+        #expect(clock.now == .epoch && clock.sleeps.isEmpty)
     }
 }

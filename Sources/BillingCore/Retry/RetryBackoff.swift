@@ -9,13 +9,17 @@
 /// With `jitter` (a number in 0..<1 from the caller, so this stays pure), the delay is drawn from
 /// [delay/2, delay): retries of many clients spread out instead of arriving together ("full jitter" halved).
 public enum RetryBackoff {
-    /// Milliseconds to wait after failed attempt number `attempt` (1-based).
-    public static func delay(afterAttempt attempt: Int, baseMs: Int64 = 1000, capMs: Int64 = 900_000, jitter: Double? = nil) -> Int64 {
+    /// The wait after failed attempt number `attempt` (1-based), in whole milliseconds.
+    public static func delay(
+        afterAttempt attempt: Int, base: Duration = .seconds(1), cap: Duration = .seconds(900), jitter: Double? = nil
+    ) -> Duration {
+        // Whole milliseconds, so a doubling never overflows silently and jittered delays stay exact.
+        let (baseMs, capMs) = (max(0, base.wholeMilliseconds), max(0, cap.wholeMilliseconds))
         let exponent = min(max(attempt - 1, 0), 40)
         let uncapped = baseMs.multipliedReportingOverflow(by: Int64(1) << exponent)
         let delay = uncapped.overflow ? capMs : min(uncapped.partialValue, capMs)
-        guard let jitter else { return delay }
+        guard let jitter else { return .milliseconds(delay) }
         let fraction = min(max(jitter, 0), 0.999_999)
-        return delay / 2 + Int64(Double(delay / 2) * fraction)
+        return .milliseconds(delay / 2 + Int64(Double(delay / 2) * fraction))
     }
 }

@@ -26,15 +26,17 @@ public struct SubscriptionWorkflow: Sendable {
     /// Applies `inputs` in order to `state`: the whole decision of one step, for callers that commit it at once.
     public static func run(
         _ inputs: some Sequence<WorkflowInput>, to state: SubscriptionState, configuration: BillingMachineConfiguration,
-        options: WorkflowOptions = .live, now: Int64
+        options: WorkflowOptions = .live, now: UnixTime
     ) -> (state: SubscriptionState, output: WorkflowOutput) {
         var workflow = SubscriptionWorkflow(state: state, configuration: configuration, options: options)
         for input in inputs { workflow.apply(input, now: now) }
         return (workflow.state, workflow.output)
     }
 
-    /// Applies one input. `now` is unix seconds: the machine only uses it to ignore a timer that fires early.
-    public mutating func apply(_ input: WorkflowInput, now: Int64) {
+    /// Applies one input. The machine only uses `now` to ignore a timer that fires early.
+    public mutating func apply(_ input: WorkflowInput, now time: UnixTime) {
+        // The machine keeps Stripe's timestamps, whole unix seconds: the one place the workflow's time becomes them.
+        let now = time.seconds
         switch input {
         case .event(let id, let created, let decoded):
             // Decided before the timers fire: the reporter confirmed by what it knew before the event arrived.
@@ -59,12 +61,12 @@ public struct SubscriptionWorkflow: Sendable {
         }
     }
 
-    /// Fires, earliest first, every armed timer due by `time` (unix seconds), as the scheduler would have; each fires
-    /// at its own time.
-    public mutating func fireTimers(dueBy time: Int64) {
-        fireTimers(dueBy: time, confirms: options.confirmsFinalFlushes(of: machine.state))
+    /// Fires, earliest first, every armed timer due by `time`, as the scheduler would have; each fires at its own time.
+    public mutating func fireTimers(dueBy time: UnixTime) {
+        fireTimers(dueBy: time.seconds, confirms: options.confirmsFinalFlushes(of: machine.state))
     }
 
+    /// `time` in unix seconds, as the timers' `fireAt` and the events' `created` are.
     private mutating func fireTimers(dueBy time: Int64, confirms: Bool) {
         var fired = Set<BillingTimerID>()
         let subscriptionID = machine.state.subscriptionID

@@ -24,7 +24,7 @@ struct AdminController: Sendable {
                 return APIError(status: .conflict, type: "invalid_request_error", code: "reporting_paused",
                                 message: "Reporting is paused: no Stripe API key is configured (STRIPE_API_KEY); usage is kept").response
             }
-            if options.retryDead { _ = try await reporter.ledger.retryDeadReports(at: reporter.clock.nowMilliseconds()) }
+            if options.retryDead { _ = try await reporter.ledger.retryDeadReports(at: reporter.clock.now) }
             do {
                 let summary = try await reporter.flushNow(subscriptionID: options.subscription)
                 return JSONText.encode(summary, status: .ok)

@@ -98,6 +98,6 @@ public struct SubscriptionView: Codable, Sendable, Equatable {
 
     /// The view of a stored subscription row.
     public init(record: SubscriptionRecord) throws {
-        self.init(try SubscriptionStateCodec.decode(record), updatedAt: record.updatedAt)
+        self.init(try SubscriptionStateCodec.decode(record), updatedAt: record.updatedAt.milliseconds)
     }
 }

@@ -44,7 +44,7 @@ struct HealthController: Sendable {
         do {
             let counts = try await inbox.counts()
             let oldest = try await inbox.oldestUnprocessedReceivedAt()
-            let age = oldest.map { max(0, clock.nowMilliseconds() - $0) / 1000 }
+            let age = oldest.map { max(0, (clock.now - $0).components.seconds) }
             let pending = (counts[.pending] ?? 0) + (counts[.failed] ?? 0)
             report.checks["processing"] = .init(
                 status: (age ?? 0) > Self.lagWarning ? "warn" : "ok",
@@ -64,7 +64,7 @@ struct HealthController: Sendable {
                 detail: deadReports > 0 ? "\(deadReports) usage reports were refused by Stripe; fix the cause, then `meterbridge flush --retry-dead`" : nil,
                 count: deadReports
             )
-            let meterErrors = try await inbox.events(EventQuery(types: [EventType.meterErrorReportTriggered], since: clock.nowSeconds() - 86_400)).count
+            let meterErrors = try await inbox.events(EventQuery(types: [EventType.meterErrorReportTriggered], since: clock.now.seconds - 86_400)).count
             report.checks["meter_error_reports"] = .init(
                 status: meterErrors > 0 ? "warn" : "ok",
                 detail: meterErrors > 0 ? "Stripe reported meter event errors in the last 24 h; see `meterbridge events --type \(EventType.meterErrorReportTriggered)`" : nil,
@@ -78,9 +78,9 @@ struct HealthController: Sendable {
             status: !reporting.reportingEnabled || reporting.failingSince != nil ? "warn" : "ok",
             detail: !reporting.reportingEnabled
                 ? "reporting paused: no Stripe API key (STRIPE_API_KEY); usage is kept"
-                : reporting.failingSince.map { "Stripe calls failing since \($0 / 1000): \(reporting.lastError ?? "")" },
-            failingSince: reporting.failingSince.map { $0 / 1000 },
-            lastSuccess: reporting.lastSuccess.map { $0 / 1000 }
+                : reporting.failingSince.map { "Stripe calls failing since \($0.seconds): \(reporting.lastError ?? "")" },
+            failingSince: reporting.failingSince.map(\.seconds),
+            lastSuccess: reporting.lastSuccess.map(\.seconds)
         )
         return report
     }

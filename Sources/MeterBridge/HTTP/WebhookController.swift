@@ -52,7 +52,7 @@ struct WebhookController: Sendable {
         let header = request.headers[Self.signatureHeader]
         let verified = body.withUnsafeReadableBytes { bytes -> Result<StripeEventEnvelope, APIError> in
             do throws(SignatureVerificationError) {
-                try verifier.verify(payload: bytes, header: header, now: clock.nowSeconds())
+                try verifier.verify(payload: bytes, header: header, now: clock.now.seconds)
             } catch {
                 return .failure(APIError(status: .badRequest, type: "signature_verification_failed", code: error.code.rawValue, message: error.message))
             }
@@ -76,7 +76,7 @@ struct WebhookController: Sendable {
             let error = APIError.invalidRequest("livemode_mismatch", "This endpoint accepts \(livemode.rawValue) mode events only; \(envelope.id) is a \(mode) mode event")
             return (error.response, .rejected(error.code))
         }
-        let event = ReceivedEvent(envelope: envelope, payload: body, signature: header ?? "", receivedAtMs: clock.nowMilliseconds())
+        let event = ReceivedEvent(envelope: envelope, payload: body, signature: header ?? "", receivedAt: clock.now)
         do {
             switch try await inbox.store(event) {
             case .inserted:
@@ -106,7 +106,7 @@ struct WebhookController: Sendable {
 
 extension ReceivedEvent {
     /// The inbox row for a verified delivery: the raw bytes as received plus the envelope's routing fields.
-    init(envelope: StripeEventEnvelope, payload: ByteBuffer, signature: String, receivedAtMs: Int64) {
+    init(envelope: StripeEventEnvelope, payload: ByteBuffer, signature: String, receivedAt: UnixTime) {
         self.init(
             id: envelope.id,
             type: envelope.type,
@@ -120,7 +120,7 @@ extension ReceivedEvent {
             customerID: envelope.customerID,
             payload: Array(payload.readableBytesView),
             signature: signature,
-            receivedAt: receivedAtMs
+            receivedAt: receivedAt.milliseconds
         )
     }
 }

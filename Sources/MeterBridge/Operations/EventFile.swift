@@ -22,15 +22,15 @@ public struct EventFile: Sendable {
     /// In file order.
     public var events: [ReceivedEvent]
 
-    /// Reads and validates `bytes`; `receivedAtMs` becomes each event's receive time.
-    public static func parse(_ bytes: [UInt8], receivedAtMs: Int64) throws(EventFileError) -> EventFile {
+    /// Reads and validates `bytes`; `receivedAt` becomes each event's receive time.
+    public static func parse(_ bytes: [UInt8], receivedAt: UnixTime) throws(EventFileError) -> EventFile {
         let content = bytes.trimmingJSONWhitespace()
         guard !content.isEmpty else { throw EventFileError(message: "the file is empty") }
         let document: JSONValue
         do throws(JSONParseError) {
             document = try JSONParser.parse(content)
         } catch {
-            if let lines = try jsonLines(bytes, receivedAtMs: receivedAtMs) { return lines }
+            if let lines = try jsonLines(bytes, receivedAt: receivedAt) { return lines }
             throw documentError(error, in: bytes, offsetOfContent: bytes.count - bytes.drop { $0.isJSONWhitespace }.count)
         }
         switch document {
@@ -38,22 +38,22 @@ public struct EventFile: Sendable {
             guard let data = object["data"]?.arrayValue else {
                 throw EventFileError(message: "the list object has no data array")
             }
-            return EventFile(format: .list, events: try elements(data, format: .list, receivedAtMs: receivedAtMs))
+            return EventFile(format: .list, events: try elements(data, format: .list, receivedAt: receivedAt))
         case .object:
             do throws(EventDecodingError) {
                 let envelope = try StripeEventEnvelope(parsing: content)
-                return EventFile(format: .event, events: [ReceivedEvent(importing: envelope, payload: Array(content), receivedAtMs: receivedAtMs)])
+                return EventFile(format: .event, events: [ReceivedEvent(importing: envelope, payload: Array(content), receivedAt: receivedAt)])
             } catch {
                 throw EventFileError(message: "not a Stripe event: \(error.description)")
             }
         case .array(let array):
-            return EventFile(format: .array, events: try elements(array, format: .array, receivedAtMs: receivedAtMs))
+            return EventFile(format: .array, events: try elements(array, format: .array, receivedAt: receivedAt))
         default:
             throw EventFileError(message: "expected an event, an array of events, a list object or JSON lines, found a \(document.kindName)")
         }
     }
 
-    private static func elements(_ values: [JSONValue], format: Format, receivedAtMs: Int64) throws(EventFileError) -> [ReceivedEvent] {
+    private static func elements(_ values: [JSONValue], format: Format, receivedAt: UnixTime) throws(EventFileError) -> [ReceivedEvent] {
         var events: [ReceivedEvent] = []
         events.reserveCapacity(values.count)
         for (index, value) in values.enumerated() {
@@ -61,7 +61,7 @@ public struct EventFile: Sendable {
             do throws(EventDecodingError) {
                 guard case .object = value else { throw .wrongType(nil, expected: "object", found: value.kindName) }
                 let envelope = try StripeEventEnvelope(parsing: payload)
-                events.append(ReceivedEvent(importing: envelope, payload: payload, receivedAtMs: receivedAtMs))
+                events.append(ReceivedEvent(importing: envelope, payload: payload, receivedAt: receivedAt))
             } catch {
                 throw EventFileError(message: "not a Stripe event: \(error.description)", index: index, inList: format == .list)
             }
@@ -70,7 +70,7 @@ public struct EventFile: Sendable {
     }
 
     /// The events of a JSON lines file; nil when the file does not look like one (its first line is not a document).
-    private static func jsonLines(_ bytes: [UInt8], receivedAtMs: Int64) throws(EventFileError) -> EventFile? {
+    private static func jsonLines(_ bytes: [UInt8], receivedAt: UnixTime) throws(EventFileError) -> EventFile? {
         var lines: [(number: Int, bytes: ArraySlice<UInt8>)] = []
         var number = 1
         var start = bytes.startIndex
@@ -87,7 +87,7 @@ public struct EventFile: Sendable {
         for (number, line) in nonEmpty {
             do throws(EventDecodingError) {
                 let envelope = try StripeEventEnvelope(parsing: line)
-                events.append(ReceivedEvent(importing: envelope, payload: Array(line), receivedAtMs: receivedAtMs))
+                events.append(ReceivedEvent(importing: envelope, payload: Array(line), receivedAt: receivedAt))
             } catch {
                 let detail = error.code == .invalidJSON ? error.description : "not a Stripe event: \(error.description)"
                 throw EventFileError(message: detail, line: number)
@@ -197,12 +197,12 @@ enum ElementLocator {
 
 extension ReceivedEvent {
     /// The inbox row of an imported event: no signature, received now.
-    init(importing envelope: StripeEventEnvelope, payload: [UInt8], receivedAtMs: Int64) {
+    init(importing envelope: StripeEventEnvelope, payload: [UInt8], receivedAt: UnixTime) {
         self.init(
             id: envelope.id, type: envelope.type, apiVersion: envelope.apiVersion, created: envelope.created, livemode: envelope.livemode,
             account: envelope.account, objectType: envelope.dataObjectType ?? envelope.relatedObjectType,
             objectID: envelope.dataObjectID ?? envelope.relatedObjectID, subscriptionID: envelope.subscriptionID,
-            customerID: envelope.customerID, payload: payload, signature: EventFile.importedSignature, receivedAt: receivedAtMs
+            customerID: envelope.customerID, payload: payload, signature: EventFile.importedSignature, receivedAt: receivedAt.milliseconds
         )
     }
 }

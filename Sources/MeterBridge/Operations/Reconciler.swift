@@ -48,7 +48,7 @@ public struct Reconciler: Sendable {
         }
         let records = try await store.usageRecords(customerID: customer)
         let sent = try await store.reports(customerID: customer).filter { $0.status == .sent }
-        let now = clock.nowSeconds()
+        let now = clock.now.seconds
         var report = ReconcileReport(subscription: subscriptionID, customer: customer, rows: [])
         var legacySummaries: [String: Result<[StripeUsageRecordSummary], StripeCallError>] = [:]
         for item in state.items {

@@ -26,7 +26,7 @@ extension Replayer {
         var summary = ReplaySummary(mode: "dry_run")
         let candidates = try await select(options, reader: reader, summary: &summary)
         summary.read = candidates.count
-        let nowMs = clock.nowMilliseconds()
+        let now = clock.now
         var reports: [ReplayEventReport] = []
         let (order, groups, unrouted) = SubscriptionGroups.group(candidates, subscription: \.subscriptionID)
         for event in unrouted {
@@ -45,7 +45,7 @@ extension Replayer {
             var changed = false
             for event in groups[subscriptionID] ?? [] {
                 let before = workflow.state
-                workflow.apply(.event(id: event.id, created: event.created, DecodedEvent.decode(type: event.type, payload: event.payload)), now: nowMs / 1000)
+                workflow.apply(.event(id: event.id, created: event.created, DecodedEvent.decode(type: event.type, payload: event.payload)), now: now)
                 let output = workflow.takeOutput()
                 var report = ReplayEventReport(
                     id: event.id, type: event.type, created: event.created, subscription: subscriptionID, outcome: "applied", error: nil,

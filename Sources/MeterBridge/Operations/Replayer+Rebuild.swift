@@ -15,12 +15,12 @@ import Logging
 /// identical copy of which was still waiting before the rebuild, which keep waiting.
 extension Replayer {
     func rebuild(store: any ReplayStore & DerivedStateRebuilding, progress: @escaping @Sendable (ReplayProgress) -> Void) async throws -> ReplaySummary {
-        let nowMs = clock.nowMilliseconds()
+        let now = clock.now
         let unsent = try await store.customersWithUnsentUsageReports()
         let total = try await store.counts().values.reduce(0, +)
-        let retryAtMs = nowMs + RetryBackoff.delay(afterAttempt: 1)
-        let (result, written) = try await store.rebuildDerivedState(nowMs: nowMs, retryAtMs: retryAtMs, maxAttempts: maxAttempts) { sink in
-            try await runRebuild(reader: store, total: total, unsent: unsent, nowMs: nowMs, sink: sink, progress: progress)
+        let retryAt = now + RetryBackoff.delay(afterAttempt: 1)
+        let (result, written) = try await store.rebuildDerivedState(now: now, retryAt: retryAt, maxAttempts: maxAttempts) { sink in
+            try await runRebuild(reader: store, total: total, unsent: unsent, now: now, sink: sink, progress: progress)
         }
         var summary = result.summary
         summary.actionsRecordedDone = written.actionsRecorded
@@ -36,10 +36,10 @@ extension Replayer {
     func rebuildDryRun(
         reader: any StoredEventReader, progress: @escaping @Sendable (ReplayProgress) -> Void
     ) async throws -> (ReplaySummary, [SubscriptionRebuildReport]) {
-        let nowMs = clock.nowMilliseconds()
+        let now = clock.now
         let unsent = try await reader.customersWithUnsentUsageReports()
         let total = try await reader.counts().values.reduce(0, +)
-        let result = try await runRebuild(reader: reader, total: total, unsent: unsent, nowMs: nowMs, sink: nil, progress: progress)
+        let result = try await runRebuild(reader: reader, total: total, unsent: unsent, now: now, sink: nil, progress: progress)
         var stored: [String: SubscriptionState] = [:]
         for record in try await reader.subscriptions() {
             stored[record.id] = try SubscriptionStateCodec.decode(record)
@@ -73,10 +73,10 @@ extension Replayer {
     }
 
     private func runRebuild(
-        reader: any StoredEventReader, total: Int, unsent: Set<String>, nowMs: Int64, sink: DerivedStateSink?,
+        reader: any StoredEventReader, total: Int, unsent: Set<String>, now: UnixTime, sink: DerivedStateSink?,
         progress: @escaping @Sendable (ReplayProgress) -> Void
     ) async throws -> RebuildResult {
-        var engine = RebuildEngine(configuration: machine, options: .rebuild(customersWithUnsentUsage: unsent), nowMs: nowMs)
+        var engine = RebuildEngine(configuration: machine, options: .rebuild(customersWithUnsentUsage: unsent), now: now)
         var page = try await readAndDecode(reader, after: nil)
         progress(ReplayProgress(done: 0, total: total))
         while let last = page.rows.last {
@@ -99,7 +99,7 @@ extension Replayer {
         let states = engine.workflows.mapValues(\.state)
         engine.workflows = [:]
         guard let sink else { return RebuildResult(summary: summary, states: states) }
-        try await save(Array(states.values), to: sink, nowMs: nowMs)
+        try await save(Array(states.values), to: sink, now: now)
         logger.debug("Rebuild: every state encoded", metadata: ["rebuild.subscriptions": "\(states.count)"])
         return RebuildResult(summary: summary, states: [:])
     }
@@ -129,7 +129,7 @@ extension Replayer {
     }
 
     /// Encodes every state once (JSONEncoder, ~70 µs each: spread over the cores) and streams them to the writer.
-    private func save(_ states: [SubscriptionState], to sink: DerivedStateSink, nowMs: Int64) async throws {
+    private func save(_ states: [SubscriptionState], to sink: DerivedStateSink, now: UnixTime) async throws {
         let chunk = max((states.count + decoders - 1) / max(decoders, 1), 1)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for start in stride(from: 0, to: states.count, by: chunk) {
@@ -137,7 +137,7 @@ extension Replayer {
                     var records: [SubscriptionRecord] = []
                     var timers: [TimerRecord] = []
                     for state in states[start..<min(start + chunk, states.count)] {
-                        records.append(try SubscriptionStateCodec.record(state, at: nowMs))
+                        records.append(try SubscriptionStateCodec.record(state, at: now))
                         timers += SubscriptionStateCodec.timers(state)
                         if records.count == 512 {
                             try await sink.add(subscriptions: records, timers: timers)
@@ -157,7 +157,7 @@ extension Replayer {
 struct RebuildEngine: Sendable {
     let configuration: BillingMachineConfiguration
     let options: WorkflowOptions
-    let nowMs: Int64
+    let now: UnixTime
     var workflows: [String: SubscriptionWorkflow] = [:]
     var summary = ReplaySummary(mode: "rebuild")
     /// Timers the rebuild fired where the scheduler had.
@@ -165,17 +165,16 @@ struct RebuildEngine: Sendable {
     /// Final flushes the rebuild confirmed where the reporter had, locking their periods.
     var finalFlushesConfirmed = 0
 
-    init(configuration: BillingMachineConfiguration, options: WorkflowOptions, nowMs: Int64) {
+    init(configuration: BillingMachineConfiguration, options: WorkflowOptions, now: UnixTime) {
         self.configuration = configuration
         self.options = options
-        self.nowMs = nowMs
+        self.now = now
     }
 
     /// Applies a page; returns the actions to record and the event statuses that change.
     mutating func apply(_ rows: [ReplayRow], _ decoded: [DecodedEvent?]) -> ([RebuildAction], [RebuildEventOutcome]) {
         var actions: [RebuildAction] = []
         var outcomes: [RebuildEventOutcome] = []
-        let now = nowMs / 1000
         for (row, decoded) in zip(rows, decoded) {
             summary.read += 1
             var outcome = EventOutcome.withoutSubscription(type: row.type)
@@ -210,7 +209,7 @@ struct RebuildEngine: Sendable {
     mutating func fireTimersDueNow() -> [RebuildAction] {
         var actions: [RebuildAction] = []
         for id in workflows.keys.sorted() {
-            workflows[id]?.fireTimers(dueBy: nowMs / 1000)
+            workflows[id]?.fireTimers(dueBy: now)
             guard let output = workflows[id]?.takeOutput() else { continue }
             record(output, of: id, into: &actions)
         }

@@ -96,10 +96,10 @@ public struct Replayer: Sendable {
             selected = try await store.events(options.query)
         }
         summary.read = selected.count
-        let nowMs = clock.nowMilliseconds()
+        let now = clock.now
         let (order, bySubscription, unrouted) = SubscriptionGroups.group(selected, subscription: \.event.subscriptionID)
         if !unrouted.isEmpty {
-            let commit = BillingCommit(finishingUnrouted: unrouted.map { ($0.id, $0.type) }, at: nowMs)
+            let commit = BillingCommit(finishingUnrouted: unrouted.map { ($0.id, $0.type) }, at: now)
             try await store.commit(commit)
             summary.applied += commit.finishedEvents.count { $0.status == .processed }
             summary.ignored += commit.finishedEvents.count { $0.status == .ignored }
@@ -108,13 +108,13 @@ public struct Replayer: Sendable {
         progress(ReplayProgress(done: done, total: selected.count))
         for subscriptionID in order {
             let events = bySubscription[subscriptionID] ?? []
-            let output = try await replay(events, of: subscriptionID, store: store, nowMs: nowMs, summary: &summary)
+            let output = try await replay(events, of: subscriptionID, store: store, now: now, summary: &summary)
             summary.applied += output.events.count { $0.outcome == .processed }
             summary.ignored += output.events.count { $0.outcome == .ignored }
             for (eventID, error) in output.failures {
                 guard let event = events.first(where: { $0.id == eventID }) else { continue }
                 let delay = RetryBackoff.delay(afterAttempt: event.attempts + 1)
-                try await store.markFailed(id: event.id, error: error, nextAttemptAt: nowMs + delay, maxAttempts: maxAttempts)
+                try await store.markFailed(id: event.id, error: error, nextAttemptAt: now + delay, maxAttempts: maxAttempts)
                 summary.recordFailure(id: event.id, type: event.type, error: error)
             }
             summary.subscriptions += 1
@@ -126,12 +126,12 @@ public struct Replayer: Sendable {
 
     /// One subscription's events through the workflow, committed only on top of the state it read.
     private func replay(
-        _ events: [StoredEvent], of subscriptionID: String, store: any ReplayStore, nowMs: Int64, summary: inout ReplaySummary
+        _ events: [StoredEvent], of subscriptionID: String, store: any ReplayStore, now: UnixTime, summary: inout ReplaySummary
     ) async throws -> WorkflowOutput {
         var conflicts = 0
         while true {
             do {
-                let output = try await store.runWorkflow(events.map(WorkflowInput.init), subscriptionID: subscriptionID, configuration: machine, nowMs: nowMs)
+                let output = try await store.runWorkflow(events.map(WorkflowInput.init), subscriptionID: subscriptionID, configuration: machine, now: now)
                 summary.actions += output.outbox.count
                 return output
             } catch let conflict as BillingStateConflict where conflicts < 10 {

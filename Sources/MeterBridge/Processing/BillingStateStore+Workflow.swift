@@ -6,12 +6,12 @@ extension BillingStateStore {
     /// top of the state it read: a replay beside `serve`, or another instance whose lease lapsed, may have committed
     /// since. Then nothing is written and `BillingStateConflict` is thrown, so the caller applies the inputs afresh.
     func runWorkflow(
-        _ inputs: [WorkflowInput], subscriptionID: String, configuration: BillingMachineConfiguration, nowMs: Int64
+        _ inputs: [WorkflowInput], subscriptionID: String, configuration: BillingMachineConfiguration, now: UnixTime
     ) async throws -> WorkflowOutput {
         let stored = try await subscription(id: subscriptionID)
         let before = try stored.map(SubscriptionStateCodec.decode) ?? SubscriptionState(subscriptionID: subscriptionID)
-        let (state, output) = SubscriptionWorkflow.run(inputs, to: before, configuration: configuration, now: nowMs / 1000)
-        try await commit(try BillingCommit(saving: state, output, at: nowMs), ifStateIs: stored?.state)
+        let (state, output) = SubscriptionWorkflow.run(inputs, to: before, configuration: configuration, now: now)
+        try await commit(try BillingCommit(saving: state, output, at: now), ifStateIs: stored?.state)
         return output
     }
 }
@@ -20,21 +20,21 @@ extension BillingCommit {
     /// The commit that saves a workflow's decision: the new state with its armed timers, the outbox actions, the
     /// statuses of the events it processed or ignored and the timers it consumed. Failed events are not in it: their
     /// caller records each failure with its backoff.
-    init(saving state: SubscriptionState, _ output: WorkflowOutput, at nowMs: Int64) throws {
+    init(saving state: SubscriptionState, _ output: WorkflowOutput, at now: UnixTime) throws {
         self.init(
-            subscription: try SubscriptionStateCodec.record(state, at: nowMs),
+            subscription: try SubscriptionStateCodec.record(state, at: now),
             timers: SubscriptionStateCodec.timers(state),
-            actions: output.outbox.map { OutboxAction(subscriptionID: state.subscriptionID, eventID: $0.eventID, action: $0.action, createdAt: nowMs) },
+            actions: output.outbox.map { OutboxAction(subscriptionID: state.subscriptionID, eventID: $0.eventID, action: $0.action, createdAt: now) },
             finishedEvents: output.events.compactMap { result in EventStatus(finished: result.outcome).map { (result.eventID, $0) } },
             firedTimerIDs: output.firedTimers,
-            at: nowMs
+            at: now
         )
     }
 
     /// The commit that finishes events naming no subscription (`EventOutcome.withoutSubscription`).
-    init(finishingUnrouted events: [(id: String, type: String)], at nowMs: Int64) {
+    init(finishingUnrouted events: [(id: String, type: String)], at now: UnixTime) {
         let finished = events.map { event in (id: event.id, status: EventStatus(finished: .withoutSubscription(type: event.type)) ?? .ignored) }
-        self.init(subscription: nil, finishedEvents: finished, at: nowMs)
+        self.init(subscription: nil, finishedEvents: finished, at: now)
     }
 }
 

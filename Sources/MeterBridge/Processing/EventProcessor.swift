@@ -70,22 +70,22 @@ public struct EventProcessor: Service {
     /// Processes the events due now; returns how many it took. Tests and `replay` call it directly.
     @discardableResult
     public func processDue() async throws -> Int {
-        let nowMs = clock.nowMilliseconds()
-        let batch = try await inbox.pendingEvents(dueAt: nowMs, limit: configuration.batchSize)
+        let now = clock.now
+        let batch = try await inbox.pendingEvents(dueAt: now, limit: configuration.batchSize)
         guard !batch.isEmpty else { return 0 }
         let (order, bySubscription, unrouted) = SubscriptionGroups.group(batch, subscription: \.event.subscriptionID)
-        if !unrouted.isEmpty { try await finishUnrouted(unrouted, nowMs: nowMs) }
+        if !unrouted.isEmpty { try await finishUnrouted(unrouted, now: now) }
         guard let leases else {
-            try await process(order, bySubscription, nowMs: nowMs)
+            try await process(order, bySubscription, now: now)
             return batch.count
         }
         let names = order.map(WorkLease.subscription)
-        let taken = try await leases.withLeases(names, nowMs: nowMs, durationMs: configuration.leaseDuration.milliseconds) { held in
+        let taken = try await leases.withLeases(names, now: now, duration: configuration.leaseDuration) { held in
             let mine = order.filter { held.contains(WorkLease.subscription($0)) }
             // Read again under the leases: the instance that held one of them before may have applied some of these events.
             let ids = mine.flatMap { bySubscription[$0]?.map(\.id) ?? [] }
             let waiting = Set(try await inbox.events(EventQuery(ids: ids, statuses: [.pending, .failed])).map(\.id))
-            try await process(mine, bySubscription.mapValues { $0.filter { waiting.contains($0.id) } }, nowMs: nowMs)
+            try await process(mine, bySubscription.mapValues { $0.filter { waiting.contains($0.id) } }, now: now)
             return mine.count
         }
         // Nothing taken when other instances hold every subscription of the batch: wait rather than spin.
@@ -93,7 +93,7 @@ public struct EventProcessor: Service {
     }
 
     // Different subscriptions are independent; each one's events stay in order within its own step.
-    private func process(_ order: [String], _ bySubscription: [String: [StoredEvent]], nowMs: Int64) async throws {
+    private func process(_ order: [String], _ bySubscription: [String: [StoredEvent]], now: UnixTime) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             var running = 0
             for subscription in order {
@@ -102,17 +102,17 @@ public struct EventProcessor: Service {
                     try await group.next()
                     running -= 1
                 }
-                group.addTask { try await process(subscription, events: events, nowMs: nowMs) }
+                group.addTask { try await process(subscription, events: events, now: now) }
                 running += 1
             }
             try await group.waitForAll()
         }
     }
 
-    private func process(_ subscriptionID: String, events: [StoredEvent], nowMs: Int64) async throws {
+    private func process(_ subscriptionID: String, events: [StoredEvent], now: UnixTime) async throws {
         let output: WorkflowOutput
         do {
-            output = try await state.runWorkflow(events.map(WorkflowInput.init), subscriptionID: subscriptionID, configuration: configuration.machine, nowMs: nowMs)
+            output = try await state.runWorkflow(events.map(WorkflowInput.init), subscriptionID: subscriptionID, configuration: configuration.machine, now: now)
         } catch let conflict as BillingStateConflict {
             // Nothing was written: the events stay pending, and the next round applies them afresh.
             metrics.increment("meterbridge_state_conflicts_total", [])
@@ -130,7 +130,7 @@ public struct EventProcessor: Service {
         }
         for (eventID, reason) in output.failures {
             guard let event = byID[eventID] else { continue }
-            try await fail(event, error: reason, nowMs: nowMs)
+            try await fail(event, error: reason, now: now)
         }
         if !output.outbox.isEmpty {
             logger.debug("Subscription updated", metadata: ["stripe.subscription.id": "\(subscriptionID)", "actions": "\(output.outbox.count)"])
@@ -139,15 +139,15 @@ public struct EventProcessor: Service {
 
     // Events that name no subscription (customers, upcoming invoices of none, meter error reports): nothing in the
     // per-subscription state to change.
-    private func finishUnrouted(_ events: [StoredEvent], nowMs: Int64) async throws {
-        let commit = BillingCommit(finishingUnrouted: events.map { ($0.id, $0.type) }, at: nowMs)
+    private func finishUnrouted(_ events: [StoredEvent], now: UnixTime) async throws {
+        let commit = BillingCommit(finishingUnrouted: events.map { ($0.id, $0.type) }, at: now)
         try await state.commit(commit)
         for (event, finished) in zip(events, commit.finishedEvents) { metrics.recordEventProcessed(type: event.type, outcome: finished.status.rawValue) }
     }
 
-    private func fail(_ event: StoredEvent, error: String, nowMs: Int64) async throws {
+    private func fail(_ event: StoredEvent, error: String, now: UnixTime) async throws {
         let delay = RetryBackoff.delay(afterAttempt: event.attempts + 1)
-        let status = try await inbox.markFailed(id: event.id, error: error, nextAttemptAt: nowMs + delay, maxAttempts: configuration.maxAttempts)
+        let status = try await inbox.markFailed(id: event.id, error: error, nextAttemptAt: now + delay, maxAttempts: configuration.maxAttempts)
         metrics.recordEventProcessed(type: event.type, outcome: status.rawValue)
         logger.warning("Event could not be processed", metadata: [
             "stripe.event.id": "\(event.id)", "stripe.event.type": "\(event.type)", "status": "\(status.rawValue)", "error": "\(error)",

@@ -12,8 +12,8 @@ enum SubscriptionStateCodec {
         [UInt8](try JSONEncoder().encode(state))
     }
 
-    /// The store row for `state` at `now` (unix ms).
-    static func record(_ state: SubscriptionState, at now: Int64) throws -> SubscriptionRecord {
+    /// The store row for `state` at `now`.
+    static func record(_ state: SubscriptionState, at now: UnixTime) throws -> SubscriptionRecord {
         SubscriptionRecord(id: state.subscriptionID, customerID: state.customerID, updatedAt: now, state: try encode(state))
     }
 

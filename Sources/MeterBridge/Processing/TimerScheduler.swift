@@ -46,24 +46,24 @@ public struct TimerScheduler: Service {
     /// Fires every timer due now; returns how many fired. Tests call it directly with a manual clock.
     @discardableResult
     public func fireDue() async throws -> Int {
-        let nowMs = clock.nowMilliseconds()
-        let due = try await state.dueTimers(at: nowMs / 1000, limit: 256)
+        let now = clock.now
+        let due = try await state.dueTimers(at: now, limit: 256)
         var bySubscription: [String: [TimerRecord]] = [:]
         for timer in due { bySubscription[timer.subscriptionID, default: []].append(timer) }
-        guard let leases else { return try await fire(bySubscription, nowMs: nowMs) }
+        guard let leases else { return try await fire(bySubscription, now: now) }
         let names = bySubscription.keys.map(WorkLease.subscription)
-        return try await leases.withLeases(names, nowMs: nowMs, durationMs: leaseDuration.milliseconds) { held in
-            try await fire(bySubscription.filter { held.contains(WorkLease.subscription($0.key)) }, nowMs: nowMs)
+        return try await leases.withLeases(names, now: now, duration: leaseDuration) { held in
+            try await fire(bySubscription.filter { held.contains(WorkLease.subscription($0.key)) }, now: now)
         }
     }
 
-    private func fire(_ bySubscription: [String: [TimerRecord]], nowMs: Int64) async throws -> Int {
+    private func fire(_ bySubscription: [String: [TimerRecord]], now: UnixTime) async throws -> Int {
         var fired = 0
         for (subscriptionID, timers) in bySubscription {
             let output: WorkflowOutput
             do {
                 // Guarded, as the processor's commits: a step applied meanwhile elsewhere means fire again next tick.
-                output = try await state.runWorkflow(timers.map { .timer(id: $0.id) }, subscriptionID: subscriptionID, configuration: machine, nowMs: nowMs)
+                output = try await state.runWorkflow(timers.map { .timer(id: $0.id) }, subscriptionID: subscriptionID, configuration: machine, now: now)
             } catch let conflict as BillingStateConflict {
                 logger.notice("Subscription changed while its timers fired; firing them next tick", metadata: ["error": "\(conflict)"])
                 continue

@@ -1,12 +1,13 @@
+import BillingCore
 import Synchronization
 
 /// What the reporter last saw, for `/readyz` and `status`: since when calls fail, the last success.
 public final class ReporterStatus: Sendable {
     /// A copy of the reporter's health.
     public struct Snapshot: Sendable, Equatable {
-        /// Unix ms of the first failure of the current run of failures; nil while calls succeed.
-        public var failingSince: Int64?
-        public var lastSuccess: Int64?
+        /// The first failure of the current run of failures; nil while calls succeed.
+        public var failingSince: UnixTime?
+        public var lastSuccess: UnixTime?
         public var lastError: String?
         /// False when no Stripe API key is configured: usage is kept, nothing is sent.
         public var reportingEnabled = true
@@ -20,14 +21,14 @@ public final class ReporterStatus: Sendable {
 
     public var snapshot: Snapshot { state.withLock { $0 } }
 
-    func succeeded(at now: Int64) {
+    func succeeded(at now: UnixTime) {
         state.withLock {
             $0.failingSince = nil
             $0.lastSuccess = now
         }
     }
 
-    func failed(at now: Int64, error: String) {
+    func failed(at now: UnixTime, error: String) {
         state.withLock {
             if $0.failingSince == nil { $0.failingSince = now }
             $0.lastError = error

@@ -14,7 +14,7 @@ struct TakenActions {
     var finalFlushes: [SubscriptionItemPeriod] = []
 
     /// Marks every taken action done in one write, after the round carried them out.
-    func markDone(in state: any BillingStateStore, at now: Int64) async throws {
+    func markDone(in state: any BillingStateStore, at now: UnixTime) async throws {
         try await state.markActionsDone(seqs: seqs, at: now)
     }
 }
@@ -79,7 +79,7 @@ extension UsageReporter {
     /// item's customer is still pending.
     func confirmFinalFlushes(_ flushes: [SubscriptionItemPeriod]) async throws {
         guard !flushes.isEmpty else { return }
-        let nowMs = clock.nowMilliseconds()
+        let now = clock.now
         for flush in Set(flushes) {
             guard let record = try await state.subscription(id: flush.subscriptionID), let customer = record.customerID else { continue }
             let outstanding = try await ledger.reports(customerID: customer).contains { $0.status != .sent && $0.purpose == .usage }
@@ -88,7 +88,7 @@ extension UsageReporter {
             // stay pending, and the next round confirms on top of the new state.
             _ = try await state.runWorkflow(
                 [.finalFlushConfirmed(itemID: flush.itemID, periodStart: flush.periodStart)], subscriptionID: flush.subscriptionID,
-                configuration: configuration.machine, nowMs: nowMs
+                configuration: configuration.machine, now: now
             )
         }
     }

@@ -32,7 +32,7 @@ extension UsageReporter {
 
     /// Plans a window of unreported usage, grouped by customer and metric, into report rows.
     private func plan(_ groups: [CustomerMetric: [PendingUsage]]) async throws -> Int {
-        let now = clock.nowSeconds()
+        let now = clock.now.seconds
         var states: [String: [SubscriptionState]] = [:]
         var planned: [PlannedReport] = []
         for key in groups.keys.sorted() {
@@ -46,7 +46,7 @@ extension UsageReporter {
             planned += plan.reports
         }
         guard !planned.isEmpty else { return 0 }
-        let rows = try await ledger.createReports(planned, at: clock.nowMilliseconds())
+        let rows = try await ledger.createReports(planned, at: clock.now)
         for row in rows where row.purpose == .usage {
             if row.carried { metrics.increment("meterbridge_usage_carried_total", [("metric", row.metric)], by: row.quantity) }
         }
@@ -58,7 +58,7 @@ extension UsageReporter {
     /// usage reported after the price changed.
     func planRereports(_ requests: [SubscriptionItemPeriod]) async throws -> Int {
         var planned: [PlannedReport] = []
-        let now = clock.nowSeconds()
+        let now = clock.now.seconds
         for request in requests {
             guard let record = try await state.subscription(id: request.subscriptionID) else { continue }
             let subscription = try SubscriptionStateCodec.decode(record)
@@ -84,7 +84,7 @@ extension UsageReporter {
             ))
         }
         guard !planned.isEmpty else { return 0 }
-        return try await ledger.createReports(planned, at: clock.nowMilliseconds()).count
+        return try await ledger.createReports(planned, at: clock.now).count
     }
 
     /// The catalogue entry of `metric` as the planner needs it; nil (and logged) for a metric no longer configured.

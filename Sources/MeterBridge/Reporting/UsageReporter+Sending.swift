@@ -8,7 +8,7 @@ extension UsageReporter {
     func sendDueReports() async throws -> (sent: Int, failed: Int) {
         var sent = 0, failed = 0
         while true {
-            let due = try await ledger.dueReports(at: clock.nowMilliseconds(), limit: 1000)
+            let due = try await ledger.dueReports(at: clock.now, limit: 1000)
             guard !due.isEmpty else { break }
             var failedThisRound = 0
             try await withThrowingTaskGroup(of: Bool.self) { group in
@@ -35,16 +35,16 @@ extension UsageReporter {
     /// Sends one report; true when Stripe has it (now or, with a duplicate identifier, before).
     private func send(_ report: UsageReportRow) async throws -> Bool {
         guard let client else { return false }
-        let nowMs = clock.nowMilliseconds()
+        let now = clock.now
         do throws(StripeCallError) {
             try await deliver(report, with: client)
         } catch {
-            status.failed(at: nowMs, error: error.description)
-            try await handleFailure(of: report, error, nowMs: nowMs)
+            status.failed(at: now, error: error.description)
+            try await handleFailure(of: report, error, now: now)
             return false
         }
-        try await ledger.markReportSent(id: report.id, at: clock.nowMilliseconds())
-        status.succeeded(at: clock.nowMilliseconds())
+        try await ledger.markReportSent(id: report.id, at: clock.now)
+        status.succeeded(at: clock.now)
         metrics.increment("meterbridge_usage_reported_total", [("metric", report.metric), ("purpose", report.purpose.rawValue)], by: report.quantity)
         return true
     }
@@ -64,14 +64,14 @@ extension UsageReporter {
         }
     }
 
-    private func handleFailure(of report: UsageReportRow, _ error: StripeCallError, nowMs: Int64) async throws {
+    private func handleFailure(of report: UsageReportRow, _ error: StripeCallError, now: UnixTime) async throws {
         if error.shouldRetry {
             let delay = RetryBackoff.delay(afterAttempt: report.attempts + 1, jitter: Double.random(in: 0..<1))
-            try await ledger.markReportFailed(id: report.id, error: error.description, retryAt: nowMs + delay)
+            try await ledger.markReportFailed(id: report.id, error: error.description, retryAt: now + delay)
             logger.warning("Usage report failed; will retry", metadata: ["report.key": "\(report.key)", "error": "\(error)"])
             return
         }
-        if case .usageRecord = report.channel, report.purpose == .usage, let period = report.period, nowMs / 1000 >= period.end {
+        if case .usageRecord = report.channel, report.purpose == .usage, let period = report.period, now.seconds >= period.end {
             // The period ended before Stripe took the record, and Stripe refuses back-dated usage records: the
             // records go back to the ledger and the next plan carries them into the current period.
             try await ledger.abandonReport(id: report.id, reason: "period ended before delivery; usage carried: \(error.description)")

@@ -100,9 +100,9 @@ public struct UsageReporter: Service {
     public func flushNow(onlyActions: Bool = false, subscriptionID: String? = nil, waitForTurn: Bool = true) async throws -> FlushSummary {
         guard client != nil else { return FlushSummary() }
         guard let leases else { return try await round(onlyActions: onlyActions, subscriptionID: subscriptionID) }
-        let duration = configuration.leaseDuration.milliseconds
+        let duration = configuration.leaseDuration
         let deadline = ContinuousClock.now + configuration.leaseDuration
-        while try await leases.acquireLeases([WorkLease.reporter], nowMs: clock.nowMilliseconds(), durationMs: duration).isEmpty {
+        while try await leases.acquireLeases([WorkLease.reporter], now: clock.now, duration: duration).isEmpty {
             guard waitForTurn else { return FlushSummary() }
             guard ContinuousClock.now < deadline else { throw ReportingRoundBusy() }
             try await Task.sleep(for: .milliseconds(200))
@@ -112,7 +112,7 @@ public struct UsageReporter: Service {
         let renewal = Task {
             while !Task.isCancelled {
                 try await Task.sleep(for: configuration.leaseDuration / 3)
-                _ = try await leases.acquireLeases([WorkLease.reporter], nowMs: clock.nowMilliseconds(), durationMs: duration)
+                _ = try await leases.acquireLeases([WorkLease.reporter], now: clock.now, duration: duration)
             }
         }
         defer { renewal.cancel() }
@@ -144,7 +144,7 @@ public struct UsageReporter: Service {
         summary.sent = sent.sent
         summary.failed = sent.failed
         try await confirmFinalFlushes(actions.finalFlushes)
-        try await actions.markDone(in: state, at: clock.nowMilliseconds())
+        try await actions.markDone(in: state, at: clock.now)
         metrics.recordFlushDuration(ContinuousClock.now - started)
         return summary
     }

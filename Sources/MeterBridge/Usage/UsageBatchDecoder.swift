@@ -28,14 +28,14 @@ struct UsageBatchDecoder: Sendable {
     static let maxStringLength = 255
     static let fields = ["customer", "metric", "quantity", "timestamp", "id"]
 
-    /// Validates a parsed body at receive time `nowMs` (the default timestamp and the horizon for future ones).
-    func decode(_ document: UsageDocument, nowMs: Int64) throws(APIError) -> UsageBatch {
+    /// Validates a parsed body received at `now` (the default timestamp and the horizon for future ones).
+    func decode(_ document: UsageDocument, now: UnixTime) throws(APIError) -> UsageBatch {
         let elements: [UsageRecordElement]
         switch document {
         case .other(let value):
             throw .invalidRequest("invalid_body", "The body must be a usage record object or {\"records\":[…]}, got \(Self.describe(value))")
         case .record(let fields):
-            return UsageBatch(records: try decode([.record(fields)], batch: false, nowMs: nowMs), isBatch: false)
+            return UsageBatch(records: try decode([.record(fields)], batch: false, now: now), isBatch: false)
         case .batch(.other(let value), let otherKeys):
             try Self.rejectKeys(beside: otherKeys)
             throw .invalidRequest("invalid_body", "records: must be an array of usage records, got \(Self.describe(value))")
@@ -49,7 +49,7 @@ struct UsageBatchDecoder: Sendable {
         guard elements.count <= maxRecords else {
             throw .invalidRequest("too_many_records", "records: at most \(maxRecords) usage records per request, got \(elements.count); split the batch")
         }
-        return UsageBatch(records: try decode(elements, batch: true, nowMs: nowMs), isBatch: true)
+        return UsageBatch(records: try decode(elements, batch: true, now: now), isBatch: true)
     }
 
     private static func rejectKeys(beside keys: [String]) throws(APIError) {
@@ -58,8 +58,7 @@ struct UsageBatchDecoder: Sendable {
         }
     }
 
-    private func decode(_ elements: [UsageRecordElement], batch: Bool, nowMs: Int64) throws(APIError) -> [UsageRecordInput] {
-        let now = nowMs / 1000
+    private func decode(_ elements: [UsageRecordElement], batch: Bool, now: UnixTime) throws(APIError) -> [UsageRecordInput] {
         var records: [UsageRecordInput] = []
         records.reserveCapacity(elements.count)
         var occurrences = UsageOccurrences()
@@ -67,7 +66,7 @@ struct UsageBatchDecoder: Sendable {
         var invalid = 0
         for (index, element) in elements.enumerated() {
             do throws(FieldError) {
-                var record = try decodeRecord(element, now: now, nowMs: nowMs)
+                var record = try decodeRecord(element, receivedAt: now)
                 guard firstError == nil else { continue }  // only counting the bad ones now
                 if record.id.isEmpty {
                     let timestamp = record.timestampDefaulted ? nil : record.timestamp
@@ -90,7 +89,9 @@ struct UsageBatchDecoder: Sendable {
     }
 
     /// One record; `id` is left empty when the client sent none.
-    private func decodeRecord(_ element: UsageRecordElement, now: Int64, nowMs: Int64) throws(FieldError) -> UsageRecordInput {
+    private func decodeRecord(_ element: UsageRecordElement, receivedAt: UnixTime) throws(FieldError) -> UsageRecordInput {
+        // Usage timestamps are Stripe's whole unix seconds.
+        let now = receivedAt.seconds
         let fields: UsageRecordFields
         switch element {
         case .record(let record):
@@ -130,7 +131,7 @@ struct UsageBatchDecoder: Sendable {
         }
         return UsageRecordInput(
             id: id, customerID: customer, metric: metric, quantity: quantity,
-            timestamp: timestamp ?? now, timestampDefaulted: timestamp == nil, receivedAt: nowMs
+            timestamp: timestamp ?? now, timestampDefaulted: timestamp == nil, receivedAt: receivedAt.milliseconds
         )
     }
 

@@ -115,6 +115,6 @@ struct UsageController: Sendable {
         } catch {
             throw .invalidRequest("invalid_json", "The body is not valid JSON: \(error.description)")
         }
-        return try decoder.decode(document, nowMs: clock.nowMilliseconds())
+        return try decoder.decode(document, now: clock.now)
     }
 }

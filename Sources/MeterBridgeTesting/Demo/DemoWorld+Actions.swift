@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import BillingCore
 import BillingStore
 import Foundation
 import MeterBridge
@@ -37,8 +38,9 @@ extension DemoWorld {
         var outcome = FlushOutcome(timersFired: try await runtime.scheduler.fireDue())
         outcome.add(try await runtime.reporter.flushNow(onlyActions: onlyActions))
         var rounds = 0
-        while let next = try await database.dueReports(at: .max, limit: 1).first, rounds < 40 {
-            at((next.nextAttemptAt + 999) / 1000)
+        while let next = try await database.dueReports(at: .distantFuture, limit: 1).first, rounds < 40 {
+            // The next whole second at or after the retry: the demo's clocks move in Stripe's seconds.
+            at((next.nextAttemptAt + .milliseconds(999)).seconds)
             outcome.timersFired += try await runtime.scheduler.fireDue()
             outcome.add(try await runtime.reporter.flushNow(onlyActions: true))
             rounds += 1

@@ -27,7 +27,7 @@ struct DemoWorld: Sendable {
 
     /// meterbridge's base URL on loopback.
     var base: String { "http://127.0.0.1:\(server.port)" }
-    var now: Int64 { clock.nowSeconds() }
+    var now: Int64 { clock.now.seconds }
 
     /// Starts the double, opens the store and runs meterbridge's HTTP server; everything starts at the first period.
     static func start(story: DemoStory, options: DemoOptions) async throws -> DemoWorld {

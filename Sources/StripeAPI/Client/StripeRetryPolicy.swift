@@ -39,16 +39,9 @@ public struct StripeRetryPolicy: Sendable, Equatable {
     /// longer pause than ``maxRetryAfter``. `jitter` is a number in 0..<1 (nil: no jitter).
     public func delay(afterAttempt attempt: Int, error: StripeCallError, jitter: Double?) -> Duration? {
         guard error.shouldRetry, attempt < maxAttempts else { return nil }
-        let backoff = Duration.milliseconds(
-            RetryBackoff.delay(
-                afterAttempt: attempt, baseMs: Self.milliseconds(baseDelay), capMs: Self.milliseconds(maxDelay), jitter: jitter))
+        let backoff = RetryBackoff.delay(afterAttempt: attempt, base: baseDelay, cap: maxDelay, jitter: jitter)
         guard let retryAfter = error.retryAfter else { return backoff }
         guard retryAfter <= maxRetryAfter else { return nil }
         return max(backoff, retryAfter)
-    }
-
-    private static func milliseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return max(0, seconds * 1000 + attoseconds / 1_000_000_000_000_000)
     }
 }

@@ -18,7 +18,7 @@ public final class StripeRateLimiter: Sendable {
     /// `rate` calls per second with up to `burst` (default `rate`) back to back.
     public init(rate: Int, burst: Int? = nil, clock: any UnixClock = .system) {
         self.clock = clock
-        self.bucket = Mutex(TokenBucket(rate: rate, burst: burst, now: clock.now))
+        self.bucket = Mutex(TokenBucket(rate: rate, burst: burst, now: clock.now.sinceEpoch))
     }
 
     /// Waits for a token; returns how long the caller had to wait (zero when one was banked).
@@ -26,13 +26,13 @@ public final class StripeRateLimiter: Sendable {
     public func acquire() async throws(CancellationError) -> Duration {
         let (now, wait) = bucket.withLock { bucket in
             let now = clock.now
-            return (now, bucket.reserve(now: now))
+            return (now, bucket.reserve(now: now.sinceEpoch))
         }
         guard wait > .zero else { return .zero }
         do {
             try await clock.sleep(until: now + wait)
         } catch {
-            bucket.withLock { $0.refund(now: clock.now) }
+            bucket.withLock { $0.refund(now: clock.now.sinceEpoch) }
             throw CancellationError()
         }
         return wait
@@ -40,6 +40,6 @@ public final class StripeRateLimiter: Sendable {
 
     /// Tokens banked right now.
     public var available: Int {
-        bucket.withLock { $0.available(now: clock.now) }
+        bucket.withLock { $0.available(now: clock.now.sinceEpoch) }
     }
 }

@@ -32,7 +32,7 @@ struct SubscriptionWorkflowTests {
             .event(id: "evt_c", created: 1, .decode(type: "customer.updated", payload: customer)),
             .event(id: "evt_b", created: 1, .decode(type: EventType.invoicePaid, payload: broken)),
         ]
-        let (state, output) = SubscriptionWorkflow.run(inputs, to: SubscriptionState(subscriptionID: Story.subscriptionID), configuration: .default, now: 0)
+        let (state, output) = SubscriptionWorkflow.run(inputs, to: SubscriptionState(subscriptionID: Story.subscriptionID), configuration: .default, now: .epoch)
         #expect(output.events.map(\.eventID) == ["evt_a", "evt_c", "evt_b"])
         #expect(output.events[0].outcome == .processed)
         #expect(output.events[1].outcome == .ignored)
@@ -52,9 +52,9 @@ struct SubscriptionWorkflowTests {
     @Test func theInputThatEndsTheSubscriptionAsksForItsFinalFlushesToBeConfirmed() throws {
         let inputs = try Self.deletedStory()
         var workflow = SubscriptionWorkflow(state: SubscriptionState(subscriptionID: Story.subscriptionID), configuration: .default)
-        workflow.apply(inputs[0], now: 0)
+        workflow.apply(inputs[0], now: .epoch)
         #expect(workflow.takeOutput().finalFlushesAwaitingConfirmation.isEmpty)
-        workflow.apply(inputs[1], now: 0)
+        workflow.apply(inputs[1], now: .epoch)
         let output = workflow.takeOutput()
         let keys = output.finalFlushesAwaitingConfirmation.map(\.key)
         #expect(keys == [key("si_usage", Self.first.start, .final)], "the licensed item has no usage to flush")
@@ -63,16 +63,16 @@ struct SubscriptionWorkflowTests {
         #expect(workflow.state.item(id: "si_usage")?.period(startingAt: Self.first.start)?.state == .ended)
 
         // The reporter's confirmation locks the period; a second one changes nothing.
-        workflow.apply(.finalFlushConfirmed(itemID: "si_usage", periodStart: Self.first.start), now: 0)
+        workflow.apply(.finalFlushConfirmed(itemID: "si_usage", periodStart: Self.first.start), now: .epoch)
         #expect(workflow.takeOutput().outbox.map(\.action) == [.lockPeriod(ItemPeriod(itemID: "si_usage", period: Self.first))])
-        workflow.apply(.finalFlushConfirmed(itemID: "si_usage", periodStart: Self.first.start), now: 0)
+        workflow.apply(.finalFlushConfirmed(itemID: "si_usage", periodStart: Self.first.start), now: .epoch)
         #expect(workflow.takeOutput().actions.isEmpty)
     }
 
     @Test func aRebuildConfirmsFinalFlushesUnlessTheCustomerHasUnsentUsage() throws {
         let inputs = try Self.deletedStory()
         func run(_ options: WorkflowOptions) -> (SubscriptionState, WorkflowOutput) {
-            SubscriptionWorkflow.run(inputs, to: SubscriptionState(subscriptionID: Story.subscriptionID), configuration: .default, options: options, now: 0)
+            SubscriptionWorkflow.run(inputs, to: SubscriptionState(subscriptionID: Story.subscriptionID), configuration: .default, options: options, now: .epoch)
         }
         let (confirmed, output) = run(.rebuild(customersWithUnsentUsage: []))
         #expect(confirmed.item(id: "si_usage")?.period(startingAt: Self.first.start)?.state == .locked)
@@ -92,17 +92,17 @@ struct SubscriptionWorkflowTests {
             WorkflowInput.event(id: try TestEvents.decode(document).id, created: created(input), .input(input))
         }
         let fresh = SubscriptionState(subscriptionID: Story.subscriptionID)
-        let (_, rebuilt) = SubscriptionWorkflow.run(inputs, to: fresh, configuration: .default, options: .rebuild(customersWithUnsentUsage: []), now: 0)
+        let (_, rebuilt) = SubscriptionWorkflow.run(inputs, to: fresh, configuration: .default, options: .rebuild(customersWithUnsentUsage: []), now: .epoch)
         #expect(rebuilt.firedTimers == ["\(Story.subscriptionID)/preBoundary/\(Self.first.end)", "\(Story.subscriptionID)/finalFlush/\(Self.first.end)"])
         #expect(rebuilt.outbox.map(\.action).flushKeys.contains(key("si_usage", Self.first.start, .preBoundary)))
-        let (_, live) = SubscriptionWorkflow.run(inputs, to: fresh, configuration: .default, now: 0)
+        let (_, live) = SubscriptionWorkflow.run(inputs, to: fresh, configuration: .default, now: .epoch)
         #expect(live.firedTimers.isEmpty)
         #expect(!live.outbox.map(\.action).flushKeys.contains(key("si_usage", Self.first.start, .preBoundary)))
     }
 
     @Test func aTimerWhoseIDNoLongerParsesIsConsumedWithNothingApplied() {
         var workflow = SubscriptionWorkflow(state: SubscriptionState(subscriptionID: Story.subscriptionID), configuration: .default)
-        workflow.apply(.timer(id: "sub_test/retired_kind/1"), now: 0)
+        workflow.apply(.timer(id: "sub_test/retired_kind/1"), now: .epoch)
         #expect(workflow.output.firedTimers == ["sub_test/retired_kind/1"])
         #expect(workflow.output.actions.isEmpty)
     }
