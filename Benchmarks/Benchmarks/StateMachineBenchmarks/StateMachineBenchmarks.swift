@@ -82,7 +82,7 @@ let benchmarks: @Sendable () -> Void = {
             if workflow?.state.subscriptionID != subscriptionIDs[index] {
                 workflow = SubscriptionWorkflow(state: SubscriptionState(subscriptionID: subscriptionIDs[index]), configuration: .default)
             }
-            workflow!.apply(.event(id: "evt", created: 0, .input(inputs[index])), now: 0)
+            workflow!.apply(.event(id: "evt", created: 0, .input(inputs[index])), now: .epoch)
             blackHole(workflow!.takeOutput())
         }
     }
