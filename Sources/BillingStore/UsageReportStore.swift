@@ -59,7 +59,7 @@ public struct UsageReportRow: Hashable, Sendable {
 }
 
 /// The reporter's ledger: usage waiting to be reported, and the reports that carry it to Stripe.
-public protocol UsageReportStore: Sendable {
+public protocol UsageReportStore: RereportStore {
     /// Usage records not assigned to a report yet, in the order they were stored (`PendingUsage.sequence`), after
     /// `cursor` when given. Arrival order, not customer order: ingest appends to the index behind it (BENCHMARKS.md).
     func unreportedUsage(after cursor: PendingUsage?, limit: Int) async throws -> [PendingUsage]

@@ -30,7 +30,8 @@ struct OutboxPayloadTests {
             .switchMode(ModeSwitch(itemID: "si_1", productID: nil, from: .legacy, to: .meter, effectiveAt: 1_701_000_000)),
             "switch_mode", #"{"effectiveAt":1701000000,"fromMode":"legacy","itemID":"si_1","kind":"switch_mode","toMode":"meter"}"#
         ),
-        (.rereport(period), "rereport", #"{"itemID":"si_1","kind":"rereport","periodEnd":1702592000,"periodStart":1700000000}"#),
+        // A row from before re-reports named their switch covers its period so far, as it did then.
+        (.rereport(Rereport(itemID: "si_1", period: period.period, usageFrom: 1_700_000_000, switchedAt: 1_702_592_000, billedFrom: 1_702_592_000)), "rereport", #"{"itemID":"si_1","kind":"rereport","periodEnd":1702592000,"periodStart":1700000000}"#),
         (.startShadowMeter(itemID: "si_1", until: 1_702_592_000), "start_shadow_meter", #"{"itemID":"si_1","kind":"start_shadow_meter","until":1702592000}"#),
         (.stopShadowMeter(itemID: "si_1"), "stop_shadow_meter", #"{"itemID":"si_1","kind":"stop_shadow_meter"}"#),
         (.lockPeriod(period), "lock_period", #"{"itemID":"si_1","kind":"lock_period","periodEnd":1702592000,"periodStart":1700000000}"#),
@@ -102,9 +103,14 @@ struct OutboxPayloadTests {
         defer { Task { await after.close() } }
         let stored = try await after.actions(subscriptionID: "sub_1")
         #expect(stored.map { try? $0.action.get() } == Self.legacyRows.map(\.action))
-        // Byte for byte what this release writes, so a rebuild recognises the actions it decides again.
-        let bytes = try await after.read { connection in try connection.query("SELECT payload FROM actions ORDER BY seq") { $0.blob(at: 0) } }
-        #expect(bytes.map { String(decoding: $0, as: UTF8.self) } == Self.legacyRows.map { String(decoding: OutboxPayload.encode($0.action), as: UTF8.self) })
+        // Byte for byte what this release writes, so a rebuild recognises the actions it decides again. Re-reports are
+        // the exception: rows from before they named their switch read with the switch filled in from the period, and a
+        // rebuild that decides one again records its own (a waiting row that differs keeps waiting, as any other).
+        let bytes = try await after.read { connection in
+            try connection.query("SELECT payload FROM actions WHERE kind != 'rereport' ORDER BY seq") { $0.blob(at: 0) }
+        }
+        let expected = Self.legacyRows.filter { $0.kind != "rereport" }
+        #expect(bytes.map { String(decoding: $0, as: UTF8.self) } == expected.map { String(decoding: OutboxPayload.encode($0.action), as: UTF8.self) })
     }
 
     @Test func postgresMigrationRewritesEveryLegacyRow() async throws {

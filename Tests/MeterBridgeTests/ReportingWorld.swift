@@ -28,16 +28,17 @@ struct ReportingWorld {
     /// Runs `body` with a fresh store, a fresh double seeded with the story's legacy item and the meter.
     static func run(
         story: BillingStory = BillingStory(shape: .basil), faults: RandomFaults? = nil, planningWindow: Int? = nil,
-        _ body: @escaping @Sendable (ReportingWorld) async throws -> Void
+        aggregation: MetricDefinition.Aggregation = .sum, _ body: @escaping @Sendable (ReportingWorld) async throws -> Void
     ) async throws {
         let stripeClock = ManualClock(seconds: story.start)
         let stripe = StripeAPIDouble(configuration: .init(apiKeys: [apiKey], clock: stripeClock))
         stripe.addCustomer(customer)
         stripe.addCustomer("cus_nosub")
         stripe.addSubscriptionItem(.legacyMetered(
-            id: "si_\(story.subscriptionID)_api", subscription: story.subscriptionID, customer: customer, currentPeriod: story.firstPeriod
+            id: "si_\(story.subscriptionID)_api", subscription: story.subscriptionID, customer: customer,
+            aggregateUsage: aggregation == .last ? .lastDuringPeriod : .sum, currentPeriod: story.firstPeriod
         ))
-        stripe.addMeter(MeterSeed(id: "mtr_api", eventName: "api_requests", aggregation: .sum))
+        stripe.addMeter(MeterSeed(id: "mtr_api", eventName: "api_requests", aggregation: aggregation == .last ? .last : .sum))
         if let faults {
             stripe.setRandomFaults(faults, on: .createUsageRecord)
             stripe.setRandomFaults(faults, on: .createMeterEvent)
@@ -51,7 +52,7 @@ struct ReportingWorld {
             try await WebhookHarness.run(
                 configure: { configuration in
                     configuration.adminToken = token
-                    configuration.metrics = ["api_requests": MetricDefinition(product: "prod_api", meterEventName: "api_requests", aggregation: .sum)]
+                    configuration.metrics = ["api_requests": MetricDefinition(product: "prod_api", meterEventName: "api_requests", aggregation: aggregation)]
                     if let planningWindow { configuration.flush.planningWindow = planningWindow }
                 },
                 stripe: stripeClient

@@ -22,6 +22,7 @@ extension BillingAction: Codable {
 
     private enum CodingKeys: String, CodingKey {
         case type, subscription, item, reason, product, from, to, until, event, created, meter, timer, boundary
+        case usageFrom = "usage_from", switchedAt = "switched_at", billedFrom = "billed_from"
         case periodStart = "period_start", periodEnd = "period_end", effectiveAt = "effective_at", replacedItem = "replaced_item"
         case toItem = "to_item", toPeriodStart = "to_period_start", toPeriodEnd = "to_period_end"
         case keptEvent = "kept_event", otherEvent = "other_event", fireAt = "fire_at"
@@ -41,8 +42,14 @@ extension BillingAction: Codable {
             try out.encode(id.boundary, forKey: .boundary)
         }
         switch self {
-        case .openPeriod(let value), .rereport(let value), .lockPeriod(let value):
+        case .openPeriod(let value), .lockPeriod(let value):
             try period(value)
+        case .rereport(let rereport):
+            try period(rereport.itemPeriod)
+            try out.encode(rereport.usageFrom, forKey: .usageFrom)
+            try out.encode(rereport.switchedAt, forKey: .switchedAt)
+            try out.encode(rereport.billedFrom, forKey: .billedFrom)
+            try out.encodeIfPresent(rereport.replacedItemID, forKey: .replacedItem)
         case .scheduleTimer(let id, let fireAt):
             try timer(id)
             try out.encode(fireAt, forKey: .fireAt)
@@ -95,7 +102,15 @@ extension BillingAction: Codable {
         let type = try values.decode(String.self, forKey: .type)
         switch type {
         case "open_period": self = .openPeriod(try period())
-        case "rereport": self = .rereport(try period())
+        case "rereport":
+            // Rows written before re-reports named their switch cover the period so far, as they did then.
+            let period = try period()
+            let switchedAt = try values.decodeIfPresent(Int64.self, forKey: .switchedAt) ?? period.period.end
+            self = .rereport(Rereport(
+                itemID: period.itemID, period: period.period, usageFrom: try values.decodeIfPresent(Int64.self, forKey: .usageFrom) ?? period.period.start,
+                switchedAt: switchedAt, billedFrom: try values.decodeIfPresent(Int64.self, forKey: .billedFrom) ?? switchedAt,
+                replacedItemID: try values.decodeIfPresent(String.self, forKey: .replacedItem)
+            ))
         case "lock_period": self = .lockPeriod(try period())
         case "schedule_timer": self = .scheduleTimer(try timer(), fireAt: try values.decode(Int64.self, forKey: .fireAt))
         case "cancel_timer": self = .cancelTimer(try timer())

@@ -11,9 +11,9 @@ public enum BillingAction: Sendable, Hashable {
     case flush(UsageFlush)
     /// Report the item's usage through another channel from `effectiveAt` on.
     case switchMode(ModeSwitch)
-    /// Report the period-to-date usage again on the item's new price (a mid-cycle price change:
-    /// Stripe bills only usage reported after the update).
-    case rereport(ItemPeriod)
+    /// Report the usage Stripe drops at a mid-cycle price change again, once, on the item's new price
+    /// (classic billing mode bills only usage reported after the update).
+    case rereport(Rereport)
     /// Mirror the item's legacy usage as meter events until the planned switch.
     case startShadowMeter(itemID: String, until: Int64)
     case stopShadowMeter(itemID: String)

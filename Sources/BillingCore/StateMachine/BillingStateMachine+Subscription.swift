@@ -77,6 +77,7 @@ extension BillingStateMachine {
         let index: Int
         if let known = state.itemIndex(item.id) {
             index = known
+            state.items[index].observeListing(at: key.created)
             if let change = state.items[index].observePrice(of: item, key: key) { observation = .changed(change) }
         } else {
             index = state.insertItem(ItemState(item, seen: key))

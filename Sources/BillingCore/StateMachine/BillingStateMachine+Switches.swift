@@ -1,10 +1,12 @@
 extension BillingStateMachine {
     /// The mode switches and re-reports of the newest snapshot's price changes.
     ///
-    /// Stripe bills a metered item only for usage reported after its price changed, so a switch in
-    /// the middle of a period re-reports the period-to-date usage on the new price (when
-    /// `midcycleRereport` is on). A switch that coincides with a new period (a schedule phase at the
-    /// renewal, Stripe's migration guide) starts from an empty period: no re-report.
+    /// In Stripe's classic billing mode a metered item bills only usage reported after its price changed, so a change
+    /// in the middle of a period re-reports the usage Stripe drops on the new price (when `midcycleRereport` is on).
+    /// Three shapes of change: a new price on the same item; an item added on the product of an item removed in the
+    /// same update or earlier in the period; an item removed while another item on its product was added before.
+    /// A switch that coincides with a new period (a schedule phase at the renewal, Stripe's migration guide) starts
+    /// from an empty period: no re-report.
     mutating func emitSwitches(
         _ snapshot: SubscriptionSnapshot,
         changes: [(itemID: String, change: ItemState.PriceChange)],
@@ -12,40 +14,75 @@ extension BillingStateMachine {
         removed: [String],
         into actions: inout [BillingAction]
     ) {
+        let at = snapshot.created
         for (itemID, change) in changes {
             guard let item = state.item(id: itemID), let current = item.periods.last else { continue }
             let atBoundary = current.start > (change.latestStart ?? Int64.min)
-            let effectiveAt = atBoundary ? current.start : snapshot.created
             if change.mode != item.mode {
-                actions.append(
-                    .switchMode(ModeSwitch(itemID: itemID, productID: item.productID, from: change.mode, to: item.mode, effectiveAt: effectiveAt)))
+                let effectiveAt = atBoundary ? current.start : at
+                actions.append(.switchMode(ModeSwitch(itemID: itemID, productID: item.productID, from: change.mode, to: item.mode, effectiveAt: effectiveAt)))
             }
-            if !atBoundary { rereport(item, into: &actions) }
+            if !atBoundary { rereport(itemID: itemID, usageFrom: current.start, switchedAt: at, billedFrom: at, replacing: nil, into: &actions) }
         }
-        // A new item on the product of a removed one replaces it (the handbuilt basil story: the
-        // schedule swaps the legacy item for a new item on the meter price).
         for itemID in added {
-            guard let item = state.item(id: itemID), let product = item.productID, let current = item.periods.last else { continue }
-            guard let replacedID = removed.first(where: { state.item(id: $0)?.productID == product }),
-                let replaced = state.item(id: replacedID)
+            guard let item = state.item(id: itemID), let product = item.productID,
+                let replaced = replacedItem(onProduct: product, by: itemID, removedNow: removed, at: at)
             else { continue }
-            let atBoundary = current.start >= (replaced.periods.last?.end ?? Int64.max)
-            let effectiveAt = atBoundary ? current.start : snapshot.created
-            if replaced.mode != item.mode {
-                actions.append(
-                    .switchMode(
-                        ModeSwitch(
-                            itemID: itemID, productID: product, from: replaced.mode, to: item.mode, effectiveAt: effectiveAt,
-                            replacedItemID: replacedID))
-                )
-            }
-            if !atBoundary { rereport(item, into: &actions) }
+            emitReplacement(of: replaced, by: item, switchedAt: at, billedFrom: at, into: &actions)
+        }
+        // The new item came first and the old one leaves now: the old item's usage of the period is dropped.
+        for removedID in removed {
+            guard let old = state.item(id: removedID), let product = old.productID,
+                let successor = state.items.last(where: { $0.productID == product && !$0.isRemoved && $0.mode != .none && !added.contains($0.id) })
+            else { continue }
+            emitReplacement(of: old, by: successor, switchedAt: at, billedFrom: max(successor.firstSeenAt ?? at, old.periods.last?.start ?? at), into: &actions)
         }
     }
 
-    /// Re-reports the item's current period on its new price, when configured and usage-based.
-    private func rereport(_ item: ItemState, into actions: inout [BillingAction]) {
-        guard configuration.midcycleRereport, item.mode != .none, !item.periods.isEmpty else { return }
-        actions.append(.rereport(ItemPeriod(itemID: item.id, period: state.effectivePeriod(item, at: item.periods.count - 1))))
+    /// The item a newly listed one replaces: on the same product, removed by this update or earlier in a period that
+    /// was still running when the new item arrived.
+    private func replacedItem(onProduct product: String, by newID: String, removedNow: [String], at: Int64) -> ItemState? {
+        let candidates = state.items.filter { item in
+            guard item.id != newID, item.productID == product, item.isRemoved, let last = item.periods.last else { return false }
+            if removedNow.contains(item.id) { return true }
+            guard let removedAt = item.removedAt else { return false }
+            return removedAt <= at && at < last.end
+        }
+        return candidates.max { ($0.removedAt ?? .min, $0.id) < ($1.removedAt ?? .min, $1.id) }
+    }
+
+    /// The switch of a product from `old` to `new`, and its re-report unless it falls on a boundary.
+    private mutating func emitReplacement(
+        of old: ItemState, by new: ItemState, switchedAt: Int64, billedFrom: Int64, into actions: inout [BillingAction]
+    ) {
+        guard let current = new.periods.last else { return }
+        let atBoundary = current.start >= (old.periods.last?.end ?? Int64.max)
+        if old.mode != new.mode {
+            actions.append(
+                .switchMode(
+                    ModeSwitch(
+                        itemID: new.id, productID: new.productID, from: old.mode, to: new.mode, effectiveAt: atBoundary ? current.start : switchedAt,
+                        replacedItemID: old.id))
+            )
+        }
+        guard !atBoundary else { return }
+        // The new item's own period may begin at its creation: the usage dropped starts with the old item's period.
+        let usageFrom = min(current.start, old.periods.last?.start ?? current.start)
+        rereport(itemID: new.id, usageFrom: usageFrom, switchedAt: switchedAt, billedFrom: billedFrom, replacing: old.id, into: &actions)
+    }
+
+    /// Re-reports the usage the old price drops on the item's new price, when configured and usage-based, and records
+    /// in the period that later usage must be stamped at or after the switch to be billed.
+    private mutating func rereport(
+        itemID: String, usageFrom: Int64, switchedAt: Int64, billedFrom: Int64, replacing: String?, into actions: inout [BillingAction]
+    ) {
+        guard configuration.midcycleRereport, let index = state.itemIndex(itemID), state.items[index].mode != .none,
+            let last = state.items[index].periods.indices.last
+        else { return }
+        let period = state.effectivePeriod(state.items[index], at: last)
+        guard period.start <= switchedAt, switchedAt < period.end else { return }
+        state.items[index].periods[last].billsFrom = max(state.items[index].periods[last].billsFrom ?? switchedAt, switchedAt)
+        actions.append(
+            .rereport(Rereport(itemID: itemID, period: period, usageFrom: usageFrom, switchedAt: switchedAt, billedFrom: billedFrom, replacedItemID: replacing)))
     }
 }

@@ -17,6 +17,8 @@ public struct ItemState: Sendable, Hashable, Codable {
     public private(set) var removal: ItemRemoval?
     /// Sorted by start; each start appears once.
     public internal(set) var periods: [LocalPeriod]
+    /// `created` of the earliest snapshot that lists the item: when it joined the subscription, as far as known.
+    public private(set) var firstSeenAt: Int64?
 
     init(_ item: SubscriptionItem, seen: SnapshotKey) {
         self.id = item.id
@@ -29,6 +31,12 @@ public struct ItemState: Sendable, Hashable, Codable {
         self.isRemoved = false
         self.removal = nil
         self.periods = []
+        self.firstSeenAt = seen.created
+    }
+
+    /// Records another snapshot listing the item (an older one may arrive later).
+    mutating func observeListing(at created: Int64) {
+        firstSeenAt = min(firstSeenAt ?? created, created)
     }
 
     /// The price fields an observation replaced.

@@ -15,6 +15,9 @@ public struct LocalPeriod: Sendable, Hashable, Codable {
     public internal(set) var flushed: FlushReasons
     /// Whether the usage left in the period was carried forward.
     public internal(set) var carried: Bool
+    /// The latest mid-cycle price change re-reported in the period: Stripe bills the new price only for usage
+    /// stamped from here on, so usage reported later is stamped no earlier.
+    public internal(set) var billsFrom: Int64?
 
     init(start: Int64, end: Int64, seenAt: Int64, modes: ModeSet) {
         self.start = start

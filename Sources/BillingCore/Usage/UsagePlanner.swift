@@ -88,11 +88,19 @@ public enum UsagePlanner {
     static func report(for key: GroupKey, _ usages: [PendingUsage], target: UsageTarget?, route: MetricRoute, now: Int64) -> PlannedReport {
         let latest = usages.max { ($0.timestamp, $0.sequence) < ($1.timestamp, $1.sequence) }!
         let quantity = route.aggregation == .sum ? usages.reduce(0) { $0 + $1.quantity } : latest.quantity
-        let timestamp = key.carried ? now : min(latest.timestamp, now)
+        var timestamp = min(latest.timestamp, now)
         let channel: PlannedReport.Channel
         var period: BillingPeriod?
         if let target {
-            period = target.item.periods.first { $0.start == key.periodStart }.map { BillingPeriod(start: $0.start, end: $0.end) } ?? target.current
+            let local = target.item.periods.first { $0.start == key.periodStart }
+            period = local.map { BillingPeriod(start: $0.start, end: $0.end) } ?? target.current
+            if key.carried {
+                // Carried usage is stamped in the current period. A `last` value carried from an earlier period is older
+                // than any value of this one, so it goes at the period's start, where a newer value still wins.
+                timestamp = route.aggregation == .last ? target.current.start : now
+            }
+            // After a re-reported mid-cycle price change the new price bills only usage stamped from the switch on.
+            if let billsFrom = (local ?? target.item.periods.last)?.billsFrom { timestamp = min(max(timestamp, billsFrom), now) }
             if target.item.mode == .legacy {
                 // The catalogue decides increment or set: basil payloads no longer carry `aggregate_usage`, so the
                 // price alone cannot tell; the metric's aggregation must match the price's (sum or last_during_period).
@@ -103,6 +111,7 @@ public enum UsagePlanner {
             }
         } else {
             channel = .meterEvent(eventName: route.meterEventName ?? route.metric)
+            if key.carried { timestamp = now }
         }
         return PlannedReport(
             channel: channel, purpose: .usage, customerID: latest.customerID, metric: route.metric, period: period,

@@ -75,7 +75,9 @@ enum StateDiff {
         case .switchMode(let change):
             let replaced = change.replacedItemID.map { " replacing \($0)" } ?? ""
             return "switch_mode \(change.itemID) \(change.from.rawValue) → \(change.to.rawValue) from \(time(change.effectiveAt))\(replaced)"
-        case .rereport(let period): return "rereport \(period.itemID) \(label(period.period))"
+        case .rereport(let rereport):
+            let replaced = rereport.replacedItemID.map { " replacing \($0)" } ?? ""
+            return "rereport \(rereport.itemID) \(label(rereport.period)) usage before \(time(rereport.switchedAt))\(replaced)"
         case .startShadowMeter(let item, let until): return "start_shadow_meter \(item) until \(time(until))"
         case .stopShadowMeter(let item): return "stop_shadow_meter \(item)"
         case .lockPeriod(let period): return "lock_period \(period.itemID) \(label(period.period))"

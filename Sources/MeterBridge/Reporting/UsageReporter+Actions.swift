@@ -8,8 +8,8 @@ struct TakenActions {
     var seqs: [Int64] = []
     /// Customers whose usage a boundary flush asked for.
     var customers: Set<String> = []
-    /// Mid-cycle switches' re-reports of an item's period-to-date usage.
-    var rereports: [SubscriptionItemPeriod] = []
+    /// Mid-cycle switches' re-reports of the usage the old price drops.
+    var rereports: [(subscriptionID: String, rereport: Rereport)] = []
     /// Final flushes (item removed or subscription deleted) to confirm to the workflow once sent.
     var finalFlushes: [SubscriptionItemPeriod] = []
 
@@ -53,8 +53,8 @@ extension UsageReporter {
                 if flush.reason == .final {
                     taken.finalFlushes.append(SubscriptionItemPeriod(subscriptionID: row.subscriptionID, itemID: flush.itemID, periodStart: flush.key.periodStart))
                 }
-            case .rereport(let period):
-                taken.rereports.append(SubscriptionItemPeriod(subscriptionID: row.subscriptionID, itemID: period.itemID, periodStart: period.period.start))
+            case .rereport(let rereport):
+                taken.rereports.append((row.subscriptionID, rereport))
             case .meterErrorReported(let report):
                 metrics.increment("meterbridge_meter_error_reports_total", [])
                 logger.warning("Stripe reported meter event errors", metadata: [

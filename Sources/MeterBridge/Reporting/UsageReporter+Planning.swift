@@ -54,37 +54,40 @@ extension UsageReporter {
         return rows.count
     }
 
-    /// Re-reports period-to-date usage on an item's new price after a mid-cycle switch: Stripe bills only
-    /// usage reported after the price changed.
-    func planRereports(_ requests: [SubscriptionItemPeriod]) async throws -> Int {
-        var planned: [PlannedReport] = []
+    /// Re-reports, once, the usage a mid-cycle price change drops (`RereportPlanner`): Stripe's classic billing mode
+    /// bills only usage reported after the change. Planned before pending usage, so a record still waiting at the switch
+    /// goes into the re-report rather than out on its own; a round that fails after writing it finds it again.
+    func planRereports(_ requests: [(subscriptionID: String, rereport: Rereport)]) async throws -> Int {
+        var created = 0
         let now = clock.now.seconds
-        for request in requests {
-            guard let record = try await state.subscription(id: request.subscriptionID) else { continue }
+        for (subscriptionID, request) in requests {
+            guard let record = try await state.subscription(id: subscriptionID) else { continue }
             let subscription = try SubscriptionStateCodec.decode(record)
             guard let customer = subscription.customerID, let item = subscription.item(id: request.itemID),
                 let route = catalogue.first(where: { $0.value.product == item.productID }).flatMap({ self.route(for: $0.key) })
             else { continue }
-            // Legacy reports still waiting would be refused now that the price moved: give them up, so their usage
-            // goes out through the new channel with the rest of the pending usage.
-            for pending in try await ledger.pendingLegacyReports(itemID: item.id) {
-                try await ledger.abandonReport(id: pending.id, reason: "the item's price changed before delivery; usage reported on the new price")
-            }
-            let total = try await ledger.legacyReportedTotal(
-                customerID: customer, metric: route.metric, itemID: item.id, from: request.periodStart, to: now + 1
-            )
-            guard total > 0 else { continue }
             let channel: PlannedReport.Channel = item.mode == .legacy
-                ? .usageRecord(subscriptionID: subscription.subscriptionID, itemID: item.id, action: item.usageAction ?? .increment)
+                ? .usageRecord(subscriptionID: subscriptionID, itemID: item.id, action: route.aggregation == .last ? .set : .increment)
                 : .meterEvent(eventName: route.meterEventName ?? route.metric)
-            planned.append(PlannedReport(
-                channel: channel, purpose: .rereport, customerID: customer, metric: route.metric,
-                period: item.period(startingAt: request.periodStart).map { BillingPeriod(start: $0.start, end: $0.end) },
-                quantity: total, timestamp: now, carried: false, recordIDs: []
-            ))
+            let usage = try await ledger.recordedUsage(customerID: customer, metric: route.metric, from: request.usageFrom, to: min(request.switchedAt, now))
+            let existing = try await ledger.rereports(customerID: customer, metric: route.metric, periodStart: request.period.start)
+            let plan = RereportPlanner.plan(
+                request, customerID: customer, route: route, channel: channel, usage: usage,
+                existing: existing.map { ($0.timestamp, $0.channel) }, now: now
+            )
+            guard let report = plan.report else { continue }
+            // Released first, then re-reported: should the round stop in between, the next one finds the released
+            // records unreported (this action is still pending, and re-reports are planned before pending usage).
+            for reportID in plan.release {
+                try await ledger.abandonReport(id: reportID, reason: "the item's price changed before delivery; re-reported on the new price")
+            }
+            created += try await ledger.createReports([report], at: clock.now).count
+            logger.info("Usage re-reported on the new price", metadata: [
+                "stripe.subscription.id": "\(subscriptionID)", "stripe.subscription_item.id": "\(item.id)", "metric": "\(route.metric)",
+                "quantity": "\(report.quantity)", "switched_at": "\(report.timestamp)",
+            ])
         }
-        guard !planned.isEmpty else { return 0 }
-        return try await ledger.createReports(planned, at: clock.now).count
+        return created
     }
 
     /// The catalogue entry of `metric` as the planner needs it; nil (and logged) for a metric no longer configured.

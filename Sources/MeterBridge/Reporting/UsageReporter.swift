@@ -136,10 +136,11 @@ public struct UsageReporter: Service {
         if let subscriptionID {
             customers = Set([try await state.subscription(id: subscriptionID)?.customerID].compactMap { $0 })
         }
+        // Re-reports first: they take in the records still waiting at their switch.
+        summary.reportsCreated += try await planRereports(actions.rereports)
         if customers.map({ !$0.isEmpty }) ?? true {
             summary.reportsCreated += try await planPendingUsage(customers: customers)
         }
-        summary.reportsCreated += try await planRereports(actions.rereports)
         let sent = try await sendDueReports()
         summary.sent = sent.sent
         summary.failed = sent.failed

@@ -24,8 +24,10 @@ extension Array where Element == BillingAction {
         compactMap { if case .switchMode(let change) = $0 { return change } else { return nil } }
     }
 
-    var rereports: [ItemPeriod] {
-        compactMap { if case .rereport(let period) = $0 { return period } else { return nil } }
+    var rereports: [ItemPeriod] { rereportRequests.map(\.itemPeriod) }
+
+    var rereportRequests: [Rereport] {
+        compactMap { if case .rereport(let rereport) = $0 { return rereport } else { return nil } }
     }
 
     var scheduledTimers: [BillingTimerID] {
