@@ -11,6 +11,8 @@ public enum StripeOperation: String, Sendable, Hashable, CaseIterable, CustomStr
     case cancelMeterEvent = "meter_event_adjustments"
     /// `GET /v1/billing/meters/{id}/event_summaries`.
     case listMeterEventSummaries = "event_summaries"
+    /// `GET /v1/subscriptions?customer=…&status=all`: a customer's subscriptions, when usage arrives for none known.
+    case listSubscriptions = "subscriptions"
 
     public var description: String { rawValue }
 }

@@ -33,6 +33,10 @@ public protocol StripeUsageClient: Sendable {
     /// `GET /v1/subscription_items/{id}/usage_record_summaries` with the legacy version, every page:
     /// one summary per period, newest (the current one) first.
     func usageRecordSummaries(subscriptionItem: String) async throws(StripeCallError) -> [StripeUsageRecordSummary]
+
+    /// `GET /v1/subscriptions?customer=…&status=all` with the meter version, every page: the customer's subscription
+    /// objects as Stripe renders them (decoded as a webhook's `data.object` would be).
+    func subscriptions(customer: String) async throws(StripeCallError) -> [JSONValue]
 }
 
 extension StripeUsageClient {

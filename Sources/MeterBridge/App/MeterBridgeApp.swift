@@ -63,9 +63,10 @@ public struct MeterBridgeRuntime: Sendable {
         reporting.subscriptionGrace = configuration.flush.subscriptionGrace
         reporting.planningWindow = configuration.flush.planningWindow
         reporting.machine = machine
+        let lookup = client.map { SubscriptionLookup(client: $0, inbox: store, state: store, machine: machine, clock: clock, logger: logger) }
         reporter = UsageReporter(
             ledger: store, state: store, leases: leases, client: client, catalogue: configuration.metrics, clock: clock, signal: reportSignal,
-            status: reporterStatus, configuration: reporting, metrics: metrics, logger: logger
+            status: reporterStatus, configuration: reporting, metrics: metrics, logger: logger, lookup: lookup
         )
     }
 

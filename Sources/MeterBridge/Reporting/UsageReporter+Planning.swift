@@ -40,9 +40,16 @@ extension UsageReporter {
             if states[key.customer] == nil {
                 states[key.customer] = try await state.subscriptions(customerID: key.customer).map(SubscriptionStateCodec.decode)
             }
-            let plan = UsagePlanner.plan(
+            var plan = UsagePlanner.plan(
                 groups[key] ?? [], route: route, subscriptions: states[key.customer] ?? [], now: now, subscriptionGrace: configuration.subscriptionGrace
             )
+            // Usage about to go out by customer waited the whole grace for a subscription: ask Stripe before sending it.
+            if plan.reports.contains(where: { $0.period == nil }), let lookup, try await lookup.takeIn(customer: key.customer) > 0 {
+                states[key.customer] = try await state.subscriptions(customerID: key.customer).map(SubscriptionStateCodec.decode)
+                plan = UsagePlanner.plan(
+                    groups[key] ?? [], route: route, subscriptions: states[key.customer] ?? [], now: now, subscriptionGrace: configuration.subscriptionGrace
+                )
+            }
             planned += plan.reports
         }
         guard !planned.isEmpty else { return 0 }

@@ -46,12 +46,15 @@ public struct UsageReporter: Service {
     let configuration: Configuration
     let metrics: MeterBridgeMetrics
     let logger: Logger
+    /// Asks Stripe about a customer whose usage found no subscription; nil without a Stripe key.
+    let lookup: SubscriptionLookup?
 
     public init(
         ledger: any UsageReportStore, state: any BillingStateStore, leases: (any WorkLeasing)? = nil, client: (any StripeUsageClient)?,
         catalogue: [String: MetricDefinition], clock: any UnixClock, signal: WorkSignal, status: ReporterStatus,
-        configuration: Configuration = Configuration(), metrics: MeterBridgeMetrics, logger: Logger
+        configuration: Configuration = Configuration(), metrics: MeterBridgeMetrics, logger: Logger, lookup: SubscriptionLookup? = nil
     ) {
+        self.lookup = lookup
         self.ledger = ledger
         self.state = state
         self.leases = leases
