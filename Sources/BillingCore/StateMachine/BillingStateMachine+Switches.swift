@@ -56,6 +56,7 @@ extension BillingStateMachine {
         of old: ItemState, by new: ItemState, switchedAt: Int64, billedFrom: Int64, into actions: inout [BillingAction]
     ) {
         guard let current = new.periods.last else { return }
+        if let index = state.itemIndex(new.id) { state.items[index].inheritLatestValue(from: old) }
         let atBoundary = current.start >= (old.periods.last?.end ?? Int64.max)
         if old.mode != new.mode {
             actions.append(

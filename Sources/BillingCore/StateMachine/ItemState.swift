@@ -17,6 +17,10 @@ public struct ItemState: Sendable, Hashable, Codable {
     public private(set) var removal: ItemRemoval?
     /// Sorted by start; each start appears once.
     public internal(set) var periods: [LocalPeriod]
+    /// The item's value is a `last_ever` one: a legacy price with `aggregate_usage=last_ever`, or a meter price that
+    /// replaced one. A meter's `last` covers one period, so such a meter item's latest value is sent again in each
+    /// new period, or a period without a new value would bill 0.
+    public private(set) var carriesLatestValue: Bool?
     /// `created` of the earliest snapshot that lists the item: when it joined the subscription, as far as known.
     public private(set) var firstSeenAt: Int64?
 
@@ -32,6 +36,12 @@ public struct ItemState: Sendable, Hashable, Codable {
         self.removal = nil
         self.periods = []
         self.firstSeenAt = seen.created
+        self.carriesLatestValue = item.price.recurring?.aggregateUsage == .lastEver ? true : nil
+    }
+
+    /// A meter item that replaced `old` takes over its `last_ever` lineage.
+    mutating func inheritLatestValue(from old: ItemState) {
+        if mode == .meter, old.carriesLatestValue == true { carriesLatestValue = true }
     }
 
     /// Records another snapshot listing the item (an older one may arrive later).
@@ -59,6 +69,8 @@ public struct ItemState: Sendable, Hashable, Codable {
         meterID = price.recurring?.meterID
         mode = price.reportingMode
         usageAction = price.legacyUsageAction
+        // A meter price keeps the lineage of the legacy price it replaced; any other price sets it afresh.
+        if mode != .meter { carriesLatestValue = price.recurring?.aggregateUsage == .lastEver ? true : nil }
         return previous.priceID == priceID ? nil : previous
     }
 

@@ -10,6 +10,8 @@ struct TakenActions {
     var customers: Set<String> = []
     /// Mid-cycle switches' re-reports of the usage the old price drops.
     var rereports: [(subscriptionID: String, rereport: Rereport)] = []
+    /// Periods that opened, when a `last` metric may need its latest value sent again in them.
+    var openedPeriods: [(subscriptionID: String, period: ItemPeriod)] = []
     /// Final flushes (item removed or subscription deleted) to confirm to the workflow once sent.
     var finalFlushes: [SubscriptionItemPeriod] = []
 
@@ -64,7 +66,9 @@ extension UsageReporter {
                 logger.notice("Two snapshots of the same second were ordered by event id", metadata: [
                     "stripe.subscription.id": "\(row.subscriptionID)", "stripe.event.kept": "\(kept)", "stripe.event.other": "\(other)",
                 ])
-            case .openPeriod, .switchMode, .startShadowMeter, .stopShadowMeter, .lockPeriod, .carryUsage:
+            case .openPeriod(let period):
+                if catalogue.values.contains(where: { $0.aggregation == .last }) { taken.openedPeriods.append((row.subscriptionID, period)) }
+            case .switchMode, .startShadowMeter, .stopShadowMeter, .lockPeriod, .carryUsage:
                 // Already in the subscription state the planner reads: nothing to do beyond the round itself.
                 break
             case .scheduleTimer, .cancelTimer:

@@ -144,6 +144,7 @@ public struct UsageReporter: Service {
         if customers.map({ !$0.isEmpty }) ?? true {
             summary.reportsCreated += try await planPendingUsage(customers: customers)
         }
+        summary.reportsCreated += try await planLatestValues(actions.openedPeriods)
         let sent = try await sendDueReports()
         summary.sent = sent.sent
         summary.failed = sent.failed
