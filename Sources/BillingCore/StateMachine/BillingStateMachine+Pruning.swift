@@ -16,6 +16,11 @@ extension BillingStateMachine {
             // A long-running period (a yearly item beside monthly ones) straddles the horizon and stays.
             state.items[index].periods.removeAll { $0.end <= horizon }
         }
+        for itemIndex in state.items.indices {
+            for periodIndex in state.items[itemIndex].periods.indices {
+                state.items[itemIndex].periods[periodIndex].forgetSightings(before: horizon)
+            }
+        }
         if state.items.contains(where: { $0.isRemoved && $0.periods.isEmpty }) {
             state.items.removeAll { $0.isRemoved && $0.periods.isEmpty }
         }

@@ -77,7 +77,6 @@ extension BillingStateMachine {
         let index: Int
         if let known = state.itemIndex(item.id) {
             index = known
-            state.items[index].observeListing(at: key.created)
             if let change = state.items[index].observePrice(of: item, key: key) { observation = .changed(change) }
         } else {
             index = state.insertItem(ItemState(item, seen: key))
@@ -88,6 +87,7 @@ extension BillingStateMachine {
         if let period, state.items[index].observePeriod(period, seenAt: seenAt, mode: item.price.reportingMode, horizon: state.horizon) {
             actions.append(.openPeriod(ItemPeriod(itemID: item.id, period: period)))
         }
+        state.items[index].recordSighting(PriceSighting(key: key, priceID: item.price.id, mode: item.price.reportingMode), in: period, horizon: state.horizon)
         return observation
     }
 

@@ -1,10 +1,10 @@
 extension BillingStateMachine {
-    /// The mode switches and re-reports of the newest snapshot's price changes.
+    /// The mode switches and re-reports of the newest snapshot's boundary price changes and item replacements.
     ///
     /// In Stripe's classic billing mode a metered item bills only usage reported after its price changed, so a change
     /// in the middle of a period re-reports the usage Stripe drops on the new price (when `midcycleRereport` is on).
-    /// Three shapes of change: a new price on the same item; an item added on the product of an item removed in the
-    /// same update or earlier in the period; an item removed while another item on its product was added before.
+    /// Three shapes of change: a new price on the same item; an item added on the product of an item removed in the same update or earlier
+    /// in the period, and an item removed while another item on its product was added before.
     /// A switch that coincides with a new period (a schedule phase at the renewal, Stripe's migration guide) starts
     /// from an empty period: no re-report.
     mutating func emitSwitches(
@@ -72,8 +72,7 @@ extension BillingStateMachine {
         rereport(itemID: new.id, usageFrom: usageFrom, switchedAt: switchedAt, billedFrom: billedFrom, replacing: old.id, into: &actions)
     }
 
-    /// Re-reports the usage the old price drops on the item's new price, when configured and usage-based, and records
-    /// in the period that later usage must be stamped at or after the switch to be billed.
+    /// Re-reports the usage the old price drops on the item's new price, when configured and usage-based.
     private mutating func rereport(
         itemID: String, usageFrom: Int64, switchedAt: Int64, billedFrom: Int64, replacing: String?, into actions: inout [BillingAction]
     ) {
@@ -82,7 +81,6 @@ extension BillingStateMachine {
         else { return }
         let period = state.effectivePeriod(state.items[index], at: last)
         guard period.start <= switchedAt, switchedAt < period.end else { return }
-        state.items[index].periods[last].billsFrom = max(state.items[index].periods[last].billsFrom ?? switchedAt, switchedAt)
         actions.append(
             .rereport(Rereport(itemID: itemID, period: period, usageFrom: usageFrom, switchedAt: switchedAt, billedFrom: billedFrom, replacedItemID: replacing)))
     }

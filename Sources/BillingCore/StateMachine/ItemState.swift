@@ -21,8 +21,6 @@ public struct ItemState: Sendable, Hashable, Codable {
     /// replaced one. A meter's `last` covers one period, so such a meter item's latest value is sent again in each
     /// new period, or a period without a new value would bill 0.
     public private(set) var carriesLatestValue: Bool?
-    /// `created` of the earliest snapshot that lists the item: when it joined the subscription, as far as known.
-    public private(set) var firstSeenAt: Int64?
 
     init(_ item: SubscriptionItem, seen: SnapshotKey) {
         self.id = item.id
@@ -35,8 +33,16 @@ public struct ItemState: Sendable, Hashable, Codable {
         self.isRemoved = false
         self.removal = nil
         self.periods = []
-        self.firstSeenAt = seen.created
         self.carriesLatestValue = item.price.recurring?.aggregateUsage == .lastEver ? true : nil
+    }
+
+    /// Records a snapshot's view of the price. Only the latest period keeps sightings (only its switches matter to
+    /// usage still to come), and none older than the retained history: so every delivery order keeps the same ones.
+    mutating func recordSighting(_ sighting: PriceSighting, in period: BillingPeriod?, horizon: Int64?) {
+        guard sighting.mode != .none, sighting.created >= horizon ?? .min, let period, let last = periods.indices.last else { return }
+        for index in periods.indices where index != last && periods[index].sightings != nil { periods[index].sightings = nil }
+        guard periods[last].start == period.start else { return }
+        _ = periods[last].record(sighting)
     }
 
     /// A meter item that replaced `old` takes over its `last_ever` lineage.
@@ -44,10 +50,9 @@ public struct ItemState: Sendable, Hashable, Codable {
         if mode == .meter, old.carriesLatestValue == true { carriesLatestValue = true }
     }
 
-    /// Records another snapshot listing the item (an older one may arrive later).
-    mutating func observeListing(at created: Int64) {
-        firstSeenAt = min(firstSeenAt ?? created, created)
-    }
+    /// `created` of the earliest snapshot of the latest period that lists the item: when it joined the subscription,
+    /// if that was in the period.
+    public var firstSeenAt: Int64? { periods.last?.sightings?.first?.created }
 
     /// The price fields an observation replaced.
     struct PriceChange {

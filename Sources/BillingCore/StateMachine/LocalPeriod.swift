@@ -15,9 +15,8 @@ public struct LocalPeriod: Sendable, Hashable, Codable {
     public internal(set) var flushed: FlushReasons
     /// Whether the usage left in the period was carried forward.
     public internal(set) var carried: Bool
-    /// The latest mid-cycle price change re-reported in the period: Stripe bills the new price only for usage
-    /// stamped from here on, so usage reported later is stamped no earlier.
-    public internal(set) var billsFrom: Int64?
+    /// The item's price as each snapshot of the period showed it, in snapshot order.
+    public internal(set) var sightings: [PriceSighting]?
 
     init(start: Int64, end: Int64, seenAt: Int64, modes: ModeSet) {
         self.start = start
@@ -49,6 +48,30 @@ public struct LocalPeriod: Sendable, Hashable, Codable {
     /// Records a flush; returns false when it was already emitted.
     mutating func markFlushed(_ reason: FlushReason) -> Bool {
         flushed.insert(FlushReasons(reason)).inserted
+    }
+
+    /// The latest mid-cycle price change of the period: the update after which the price differs from the one
+    /// before it, in snapshot order. Stripe's classic mode bills the new price only for usage stamped from the
+    /// switch on, so usage of the period reported later is stamped no earlier. A function of the sightings alone,
+    /// so every delivery order of the same updates gives the same answer.
+    public var billsFrom: Int64? {
+        guard let sightings, sightings.count > 1 else { return nil }
+        return Array(zip(sightings, sightings.dropFirst())).last { $0.priceID != $1.priceID && $1.created > start }?.1.created
+    }
+
+    /// Adds a snapshot's view of the price; false when that snapshot was seen already.
+    mutating func record(_ sighting: PriceSighting) -> Bool {
+        var all = sightings ?? []
+        guard !all.contains(where: { $0.isSameView(as: sighting) }) else { return false }
+        all.insert(sighting, at: all.firstIndex { sighting < $0 } ?? all.endIndex)
+        sightings = all
+        return true
+    }
+
+    /// Drops sightings of snapshots older than the retained history.
+    mutating func forgetSightings(before horizon: Int64) {
+        guard let all = sightings, all.contains(where: { $0.created < horizon }) else { return }
+        sightings = all.filter { $0.created >= horizon }
     }
 
     /// The period's bounds as Stripe reported them.

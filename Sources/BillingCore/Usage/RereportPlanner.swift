@@ -18,7 +18,8 @@ public enum RereportPlanner {
     /// - Parameters:
     ///   - usage: the customer's records of the metric stamped in `[request.usageFrom, switchedAt)`.
     ///   - existing: re-reports already written for the customer's metric in the period. One stamped at this switch
-    ///     means a round planned it before (and perhaps crashed before marking the action done): nothing new.
+    ///     means a round planned it before (and perhaps crashed before marking the action done); one stamped later
+    ///     covers this switch's usage too: nothing new either way.
     ///   - now: a switch read from an older outbox row may lie ahead; it is never later than now.
     public static func plan(
         _ request: Rereport, customerID: String, route: MetricRoute, channel: PlannedReport.Channel, usage: [RecordedUsage],
@@ -26,7 +27,9 @@ public enum RereportPlanner {
     ) -> Plan {
         let switchedAt = min(request.switchedAt, now)
         var plan = Plan()
-        if existing.contains(where: { $0.timestamp == switchedAt && $0.channel == channel }) { return plan }
+        // Planned before; or a later switch of the period, found first (its update came in first), was re-reported
+        // already and covers everything before it.
+        if existing.contains(where: { $0.timestamp >= switchedAt }) { return plan }
         var counted: [RecordedUsage] = []
         var taken: [String] = []
         var release = Set<Int64>()

@@ -27,7 +27,12 @@ struct StateMachineOrderingTests {
         #expect(machine.state.status == .active)
         #expect(machine.state.cancelAtPeriodEnd)
         #expect(machine.state.watermark == state.watermark)
-        #expect(machine.state == state)
+        // A stale snapshot is history: only the price sightings of its period record it.
+        #expect(machine.state.items.map(\.priceID) == state.items.map(\.priceID))
+        #expect(machine.state.items.map { $0.periods.map(\.reported) } == state.items.map { $0.periods.map(\.reported) })
+        #expect(machine.state.items.map { $0.periods.map(\.state) } == state.items.map { $0.periods.map(\.state) })
+        #expect(machine.state.timers == state.timers)
+        #expect(machine.state.items.allSatisfy { $0.periods.allSatisfy { $0.billsFrom == nil } })
     }
 
     /// Two snapshots of the same second; the second one listed must win in both orders.

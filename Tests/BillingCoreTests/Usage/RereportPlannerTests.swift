@@ -74,7 +74,8 @@ struct RereportPlannerTests {
     @Test func aSwitchPlannedBeforeIsNotPlannedAgain() {
         let usage = [Self.record(1, 30, at: 1_100, .unreported)]
         #expect(Self.plan(usage, existing: [(5_000, Self.legacyNew)]).report == nil)
-        #expect(Self.plan(usage, existing: [(4_000, Self.legacyNew)]).report != nil, "another switch of the period")
+        #expect(Self.plan(usage, existing: [(4_000, Self.legacyNew)]).report != nil, "an earlier switch of the period")
+        #expect(Self.plan(usage, existing: [(5_500, Self.meter)]).report == nil, "a later switch, re-reported first, covers it")
         #expect(Self.plan([]).report == nil)
     }
 }
