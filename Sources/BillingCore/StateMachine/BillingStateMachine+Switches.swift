@@ -45,7 +45,7 @@ extension BillingStateMachine {
 
     /// Re-reports the item's current period on its new price, when configured and usage-based.
     private func rereport(_ item: ItemState, into actions: inout [BillingAction]) {
-        guard configuration.midcycleRereport, item.mode != .none, !item.periods.isEmpty else { return }
+        guard configuration.midcycleRereport, state.dropsUsageBeforeMidCycleSwitch, item.mode != .none, !item.periods.isEmpty else { return }
         actions.append(.rereport(ItemPeriod(itemID: item.id, period: state.effectivePeriod(item, at: item.periods.count - 1))))
     }
 }
