@@ -91,6 +91,8 @@ public struct TestSubscription: Equatable, Sendable {
     public var canceledAt: Int64? = nil
     public var endedAt: Int64? = nil
     public var schedule: String? = nil
+    /// `billing_mode.type` (`classic` or `flexible`); nil renders no `billing_mode`, as versions before it do.
+    public var billingMode: String? = nil
 
     public init(
         id: String = "sub_test", customer: String = "cus_test", status: String = "active", items: [TestItem], cancelAtPeriodEnd: Bool = false,
@@ -129,6 +131,7 @@ public struct TestSubscription: Equatable, Sendable {
             object["current_period_start"] = .int(period.start)
             object["current_period_end"] = .int(period.end)
         }
+        if let billingMode { object["billing_mode"] = .object(["type": .string(billingMode), "updated_at": .int(period.start)]) }
         return .object(object)
     }
 

@@ -72,7 +72,7 @@ struct StatusReport: Encodable {
                 for period in periods {
                     let next = subscription.timers.min { $0.fireAt < $1.fireAt }
                     rows.append([
-                        subscription.id, subscription.customer ?? "-", subscription.status ?? "-", item.id, item.mode,
+                        subscription.id, subscription.customer ?? "-", subscription.status ?? "-", subscription.billingMode, item.id, item.mode,
                         "\(Output.time(period.start)) → \(Output.time(period.end))", period.state,
                         next.map { "\($0.kind) \(Output.time($0.fireAt))" } ?? "-",
                     ])
@@ -81,7 +81,7 @@ struct StatusReport: Encodable {
         }
         var text = rows.isEmpty
             ? "No subscriptions yet: they appear once their events are processed."
-            : Output.table(headers: ["SUBSCRIPTION", "CUSTOMER", "STATUS", "ITEM", "MODE", "PERIOD", "STATE", "NEXT TIMER"], rows: rows)
+            : Output.table(headers: ["SUBSCRIPTION", "CUSTOMER", "STATUS", "BILLING", "ITEM", "MODE", "PERIOD", "STATE", "NEXT TIMER"], rows: rows)
         if detailed, let subscription = subscriptions.first {
             for transition in subscription.plannedTransitions {
                 text += "\nplanned: \(transition.fromPrice ?? "?") (\(transition.fromMode ?? "?")) → \(transition.toPrice) (\(transition.toMode ?? "?")) at \(Output.time(transition.effectiveAt))"

@@ -18,6 +18,9 @@ public struct Invoice: Sendable, Equatable {
     public var linesHaveMore: Bool
     /// `status_transitions.finalized_at`.
     public var finalizedAt: Int64?
+    /// `automatically_finalizes_at` (from 2024-09-30.acacia): when Stripe will finalize the draft; nil once it is
+    /// finalized or when no automatic finalization is scheduled.
+    public var automaticallyFinalizesAt: Int64?
 
     /// Decodes an invoice object; `path` locates it in the event for error messages.
     public init(_ json: JSONValue, eventID: String, path: String = "data.object") throws(EventDecodingError) {
@@ -40,6 +43,7 @@ public struct Invoice: Sendable, Equatable {
         self.lines = lines
         self.linesHaveMore = try list?.bool("has_more") ?? false
         self.finalizedAt = try fields.object("status_transitions")?.int64("finalized_at")
+        self.automaticallyFinalizesAt = try fields.int64("automatically_finalizes_at")
     }
 
     /// `period_start`…`period_end`, when both are present.

@@ -48,4 +48,16 @@ public enum InvoiceBillingReason: Sendable, Hashable, RawRepresentable, CustomSt
     public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
 
     public var description: String { rawValue }
+
+    /// Whether an invoice of this reason can bill a subscription period's usage: renewals, and the invoices that end a
+    /// period early (an update that resets the billing cycle anchor, a threshold with a reset, a cancellation that
+    /// invoices now, and reasons newer than this list). Not manual invoices, pending invoice items or previews.
+    public var mayBillSubscriptionPeriod: Bool {
+        switch self {
+        case .subscriptionCycle, .subscriptionUpdate, .subscriptionThreshold, .subscription, .subscriptionCreate, .quoteAccept, .unknown:
+            return true
+        case .manual, .automaticPendingInvoiceItemInvoice, .upcoming:
+            return false
+        }
+    }
 }

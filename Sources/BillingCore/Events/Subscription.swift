@@ -25,6 +25,9 @@ public struct Subscription: Sendable, Equatable {
     /// `latest_invoice`: the id, or the expanded invoice's id.
     public var latestInvoiceID: String?
     public var metadata: [String: String]
+    /// `billing_mode.type`; nil when the payload has no `billing_mode` (versions before it existed), which says nothing
+    /// about the mode: a subscription nothing ever stated the mode of is billed in the classic mode.
+    public var billingMode: BillingMode?
 
     /// Decodes a subscription object; `path` locates it in the event for error messages.
     public init(_ json: JSONValue, eventID: String, path: String = "data.object") throws(EventDecodingError) {
@@ -51,6 +54,7 @@ public struct Subscription: Sendable, Equatable {
         self.created = try fields.int64("created")
         self.latestInvoiceID = try fields.expandableID("latest_invoice")
         self.metadata = try fields.stringMap("metadata")
+        self.billingMode = try fields.object("billing_mode")?.string("type").map(BillingMode.init(rawValue:))
     }
 
     /// The subscription-level current period (acacia and earlier), when both bounds are present.

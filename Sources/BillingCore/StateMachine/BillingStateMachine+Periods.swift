@@ -20,24 +20,32 @@ extension BillingStateMachine {
         var target = PeriodState.open
         if !isLast || state.items[itemIndex].isRemoved || state.hasEnded { target = .ended }
         var invoiceID: String?
-        for invoice in state.invoices where invoice.bills(periodStartingAt: period.start) {
+        var finalizesAt: Int64?
+        let bounds = state.effectivePeriod(state.items[itemIndex], at: periodIndex)
+        let ended = target == .ended
+        for invoice in state.invoices where invoice.bills(periodStartingAt: period.start, endingAt: bounds.end, ended: ended) {
             target = max(target, invoice.stage.isFinalized ? .locked : .invoiced)
-            if invoiceID == nil { invoiceID = invoice.id }
+            if invoiceID == nil {
+                invoiceID = invoice.id
+                finalizesAt = invoice.finalizesAt
+            }
         }
         let isFinal = isFinalPeriod(state.items[itemIndex], period, isLast: isLast)
         let isRemoved = state.items[itemIndex].isRemoved
         // Nothing to do (most periods, most of the time): no state change, every obligation met.
         let settled =
-            period.state >= target && invoiceID == period.invoiceID
+            period.state >= target && invoiceID == period.invoiceID && (invoiceID == nil || finalizesAt == period.finalizesAt)
             && (!period.modes.isUsageBased
                 || ((period.state < .ended || period.flushed.contains(.lastChance)) && (!isFinal || period.flushed.contains(.final))
                     && (period.carried || !carryDue(period, isFinal: isFinal, isRemoved: isRemoved))))
         if settled { return }
 
-        if let invoiceID { period.invoiceID = invoiceID }
+        if let invoiceID {
+            period.invoiceID = invoiceID
+            period.finalizesAt = finalizesAt
+        }
         let locked = period.raise(to: target)
         let item = state.items[itemIndex]
-        let bounds = state.effectivePeriod(item, at: periodIndex)
         let here = ItemPeriod(itemID: item.id, period: bounds)
         if locked { actions.append(.lockPeriod(here)) }
 

@@ -35,7 +35,8 @@ extension BillingStateMachine {
         guard state.invoices.count > retained else { return }
         // Invoices are sorted by period end: count finalized ones from the newest.
         var finalized = 0
-        for invoice in state.invoices.reversed() where invoice.stage.isFinalized {
+        // Only renewals count: another invoice (a proration) may bill no period, and its end is no boundary.
+        for invoice in state.invoices.reversed() where invoice.stage.isFinalized && invoice.isRenewal {
             finalized += 1
             if finalized == retained + 1 {
                 state.horizon = max(invoice.period.end, state.horizon ?? Int64.min)

@@ -24,13 +24,13 @@ extension BillingStateMachine {
         let previousItems = snapshot.previousItems ?? (snapshot.previousPeriod != nil ? subscription.items : nil)
         for item in previousItems ?? [] {
             let period = item.currentPeriod ?? snapshot.previousPeriod ?? subscription.period(for: item)
-            _ = observe(item, period: period, key: key.previousView, into: &actions)
+            _ = observe(item, period: period, key: key.previousView, paused: false, into: &actions)
         }
 
         var changes: [(itemID: String, change: ItemState.PriceChange)] = []
         var added: [String] = []
         for item in subscription.items {
-            switch observe(item, period: subscription.period(for: item), key: key, into: &actions) {
+            switch observe(item, period: subscription.period(for: item), key: key, paused: subscription.status == .paused, into: &actions) {
             case .added: added.append(item.id)
             case .changed(let change): changes.append((item.id, change))
             case .unchanged: break
@@ -69,9 +69,10 @@ extension BillingStateMachine {
         case unchanged
     }
 
-    /// Merges one listed item: its price (last writer wins on the snapshot key) and its period.
+    /// Merges one listed item: its price (last writer wins on the snapshot key) and its period (`paused` when the snapshot
+    /// listing it says the subscription is paused).
     private mutating func observe(
-        _ item: SubscriptionItem, period: BillingPeriod?, key: SnapshotKey, into actions: inout [BillingAction]
+        _ item: SubscriptionItem, period: BillingPeriod?, key: SnapshotKey, paused: Bool, into actions: inout [BillingAction]
     ) -> ItemObservation {
         var observation = ItemObservation.unchanged
         let index: Int
@@ -84,7 +85,9 @@ extension BillingStateMachine {
         }
         // The previous view sorts before its event's snapshot within the same second.
         let seenAt = key.created &* 2 + (key.isPrevious ? 0 : 1)
-        if let period, state.items[index].observePeriod(period, seenAt: seenAt, mode: item.price.reportingMode, horizon: state.horizon) {
+        if let period, state.items[index].observePeriod(
+            period, seenAt: seenAt, mode: item.price.reportingMode, paused: paused, horizon: state.horizon)
+        {
             actions.append(.openPeriod(ItemPeriod(itemID: item.id, period: period)))
         }
         state.items[index].recordSighting(PriceSighting(key: key, priceID: item.price.id, mode: item.price.reportingMode), in: period, horizon: state.horizon)
@@ -101,6 +104,8 @@ extension BillingStateMachine {
         state.cancelAtPeriodEnd = subscription.cancelAtPeriodEnd
         state.cancelAt = subscription.cancelAt
         state.scheduleID = subscription.scheduleID
+        // A payload rendered in a version without `billing_mode` says nothing about it: keep what a newer one said.
+        if let mode = subscription.billingMode { state.billingModeValue = mode.rawValue }
         switch subscription.status {
         case .canceled, .incompleteExpired:
             // customer.subscription.deleted carries ended_at; older payloads may lack it.

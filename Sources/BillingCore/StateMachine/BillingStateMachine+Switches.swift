@@ -76,7 +76,7 @@ extension BillingStateMachine {
     private mutating func rereport(
         itemID: String, usageFrom: Int64, switchedAt: Int64, billedFrom: Int64, replacing: String?, into actions: inout [BillingAction]
     ) {
-        guard configuration.midcycleRereport, let index = state.itemIndex(itemID), state.items[index].mode != .none,
+        guard configuration.midcycleRereport, state.dropsUsageBeforeMidCycleSwitch, let index = state.itemIndex(itemID), state.items[index].mode != .none,
             let last = state.items[index].periods.indices.last
         else { return }
         let period = state.effectivePeriod(state.items[index], at: last)

@@ -81,14 +81,16 @@ public struct ItemState: Sendable, Hashable, Codable {
 
     /// Merges a reported period; returns true when it is new. A period that ended by `horizon` is
     /// history already pruned: ignored.
-    mutating func observePeriod(_ period: BillingPeriod, seenAt: Int64, mode: ReportingMode, horizon: Int64?) -> Bool {
+    mutating func observePeriod(_ period: BillingPeriod, seenAt: Int64, mode: ReportingMode, paused: Bool = false, horizon: Int64?) -> Bool {
         if let index = periods.firstIndex(where: { $0.start == period.start }) {
-            periods[index].observe(end: period.end, seenAt: seenAt, modes: ModeSet(mode))
+            periods[index].observe(end: period.end, seenAt: seenAt, modes: ModeSet(mode), paused: paused)
             return false
         }
         if let horizon, period.end <= horizon { return false }
         let insertAt = periods.firstIndex { $0.start > period.start } ?? periods.endIndex
-        periods.insert(LocalPeriod(start: period.start, end: period.end, seenAt: seenAt, modes: ModeSet(mode)), at: insertAt)
+        var new = LocalPeriod(start: period.start, end: period.end, seenAt: seenAt, modes: ModeSet(mode))
+        if paused { new.sawPause = true }
+        periods.insert(new, at: insertAt)
         return true
     }
 

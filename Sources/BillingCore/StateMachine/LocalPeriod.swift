@@ -9,14 +9,20 @@ public struct LocalPeriod: Sendable, Hashable, Codable {
     /// `created` of the snapshot that reported `end` (the later report wins, then the later end).
     var endSeenAt: Int64
     public internal(set) var state: PeriodState
-    /// The renewal invoice that bills the period, once seen.
+    /// The invoice that bills the period, once seen.
     public internal(set) var invoiceID: String?
+    /// When Stripe will finalize that invoice (`automatically_finalizes_at` of its draft): meter usage of the period
+    /// reported after it is not billed in it, so it is carried into the current period instead.
+    public internal(set) var finalizesAt: Int64?
     public internal(set) var modes: ModeSet
     public internal(set) var flushed: FlushReasons
     /// Whether the usage left in the period was carried forward.
     public internal(set) var carried: Bool
     /// The item's price as each snapshot of the period showed it, in snapshot order.
     public internal(set) var sightings: [PriceSighting]?
+    /// True once a snapshot listing the period said the subscription was `paused` (nil otherwise, and in states stored
+    /// before it was kept). Stripe invoices nothing while paused, so late meter usage is not sent into such a period.
+    public internal(set) var sawPause: Bool?
 
     init(start: Int64, end: Int64, seenAt: Int64, modes: ModeSet) {
         self.start = start
@@ -24,14 +30,16 @@ public struct LocalPeriod: Sendable, Hashable, Codable {
         self.endSeenAt = seenAt
         self.state = .open
         self.invoiceID = nil
+        self.finalizesAt = nil
         self.modes = modes
         self.flushed = []
         self.carried = false
     }
 
     /// Merges another report of the same period.
-    mutating func observe(end newEnd: Int64, seenAt: Int64, modes newModes: ModeSet) {
+    mutating func observe(end newEnd: Int64, seenAt: Int64, modes newModes: ModeSet, paused: Bool = false) {
         modes.formUnion(newModes)
+        if paused { sawPause = true }
         if (seenAt, newEnd) > (endSeenAt, end) {
             end = newEnd
             endSeenAt = seenAt

@@ -16,6 +16,8 @@ public struct SubscriptionState: Sendable, Hashable, Codable {
     /// or the event time).
     public internal(set) var endedAt: Int64?
     public internal(set) var scheduleID: String?
+    /// `billing_mode.type` of the latest snapshot that stated one (raw; nil before any did: classic).
+    var billingModeValue: String?
     /// The latest applied snapshot: older ones add history but never move these fields backwards.
     public internal(set) var watermark: SnapshotKey?
     /// Whether the latest snapshot listed all items (`items.has_more` false), so items missing
@@ -45,6 +47,7 @@ public struct SubscriptionState: Sendable, Hashable, Codable {
         self.cancelAt = nil
         self.endedAt = nil
         self.scheduleID = nil
+        self.billingModeValue = nil
         self.watermark = nil
         self.watermarkListsAllItems = true
         self.items = []

@@ -74,11 +74,13 @@ public enum UsagePlanner {
             return GroupKey(periodStart: target.current.start, carried: false)
         }
         // Usage from before the current period. Meter events with a timestamp in an earlier period are still
-        // billed there until its invoice is finalized, if that period was billed through the meter. Legacy
-        // usage records must lie in the current period: Stripe refuses back-dated ones, so the usage is carried.
+        // billed there until its invoice is finalized, if that period was billed through the meter: until the
+        // invoice's `automatically_finalizes_at` when the draft states it, even before `invoice.finalized` arrives;
+        // never in a period the subscription was paused in (a paused subscription generates no invoice).
+        // Legacy usage records must lie in the current period: Stripe refuses back-dated ones, so the usage is carried.
         if target.item.mode == .meter, usage.timestamp >= now - meterWindow,
             let earlier = target.item.periods.last(where: { $0.start <= usage.timestamp && usage.timestamp < $0.end }),
-            earlier.state < .locked, earlier.modes.contains(.meter)
+            earlier.state < .locked, earlier.modes.contains(.meter), earlier.finalizesAt.map({ now < $0 }) ?? true, earlier.sawPause != true
         {
             return GroupKey(periodStart: earlier.start, carried: false)
         }

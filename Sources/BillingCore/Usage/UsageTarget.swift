@@ -26,6 +26,8 @@ struct UsageTarget {
         for state in subscriptions.sorted(by: { $0.subscriptionID < $1.subscriptionID }) {
             for item in state.items where !item.isRemoved && item.productID == route.productID && item.mode != .none {
                 if !state.hasEnded { carried = true }
+                // A paused or incomplete subscription takes no usage now: it waits (then goes to the period it belongs in).
+                if state.holdsUsage { continue }
                 guard let period = item.periods.last(where: { $0.state <= .closing }),
                     let effective = state.effectivePeriod(itemID: item.id, start: period.start),
                     effective.start <= now, now < effective.end

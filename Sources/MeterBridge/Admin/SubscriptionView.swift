@@ -6,6 +6,9 @@ public struct SubscriptionView: Codable, Sendable, Equatable {
     public var id: String
     public var customer: String?
     public var status: String?
+    /// `classic` or `flexible` (`billing_mode.type`; classic when Stripe never stated one): in flexible mode Stripe
+    /// invoices the usage before a mid-cycle price change itself, so meterbridge does not report it again.
+    public var billingMode: String
     public var cancelAtPeriodEnd: Bool
     public var cancelAt: Int64?
     public var endedAt: Int64?
@@ -69,6 +72,7 @@ public struct SubscriptionView: Codable, Sendable, Equatable {
         id = state.subscriptionID
         customer = state.customerID
         status = state.status?.rawValue
+        billingMode = state.billingMode.rawValue
         cancelAtPeriodEnd = state.cancelAtPeriodEnd
         cancelAt = state.cancelAt
         endedAt = state.endedAt
