@@ -92,7 +92,7 @@ struct UsageReportTests {
             // What is stored is what was returned.
             #expect(try await database.reports(customerID: "cus_1") == rows)
             #expect(try await database.reports(customerID: "cus_2").isEmpty)
-            #expect(try await database.reportCounts() == [.pending: 2, .sent: 0, .dead: 0])
+            #expect(try await database.reportCounts() == [.pending: 2, .sent: 0, .dead: 0, .replanned: 0])
 
             let records = try await database.usageRecords(customerID: "cus_1")
             #expect(records.map(\.reportID) == [rows[0].id, rows[0].id, rows[1].id, nil])
@@ -160,7 +160,7 @@ struct UsageReportTests {
                 try await database.createReports([Self.meter(["u2", "u_unknown"])], at: UnixTime(milliseconds: 3_000))
             }
             #expect(try await database.reports(customerID: "cus_1") == first)
-            #expect(try await database.reportCounts() == [.pending: 1, .sent: 0, .dead: 0])
+            #expect(try await database.reportCounts() == [.pending: 1, .sent: 0, .dead: 0, .replanned: 0])
             #expect(try await database.usageRecords(customerID: "cus_1").map(\.reportID) == [first[0].id, nil, nil])
             #expect(try await database.unreportedUsage(after: nil, limit: 10).map(\.id) == ["u2", "u3"])
 
@@ -208,7 +208,7 @@ struct UsageReportTests {
             // A dead report keeps the time it was last due; its key never changes.
             #expect(stored.map(\.nextAttemptAt) == [1_000, 5_000, 2_000, 1_000].map(UnixTime.init(milliseconds:)))
             #expect(stored.map(\.key) == created.map(\.key))
-            #expect(try await database.reportCounts() == [.pending: 0, .sent: 2, .dead: 2])
+            #expect(try await database.reportCounts() == [.pending: 0, .sent: 2, .dead: 2, .replanned: 0])
         }
     }
 
@@ -234,7 +234,7 @@ struct UsageReportTests {
             let stored = try await database.reports(customerID: "cus_1")
             #expect(stored.map(\.lastError) == [nil, nil, nil])
             #expect(stored.map(\.attempts) == [1, 0, 1])
-            #expect(try await database.reportCounts() == [.pending: 0, .sent: 3, .dead: 0])
+            #expect(try await database.reportCounts() == [.pending: 0, .sent: 3, .dead: 0, .replanned: 0])
         }
     }
 
@@ -250,7 +250,7 @@ struct UsageReportTests {
 
             try await database.abandonReport(id: abandoned.id, reason: "the period ended before Stripe took it")
             let stored = try await database.reports(customerID: "cus_1")
-            #expect(stored.map(\.status) == [.dead, .pending])
+            #expect(stored.map(\.status) == [.replanned, .pending])
             #expect(stored[0].attempts == 1 && stored[0].lastError == "the period ended before Stripe took it")
             #expect(stored[1] == kept)
             let records = try await database.usageRecords(customerID: "cus_1")
@@ -278,7 +278,7 @@ struct UsageReportTests {
 
             #expect(try await database.retryDeadReports(at: UnixTime(milliseconds: 3_000)) == 0)
             #expect(try await database.dueReports(at: UnixTime(milliseconds: 3_000), limit: 10).isEmpty)
-            #expect(try await database.reports(customerID: "cus_1").map(\.status.rawValue) == ["replanned", "sent"])
+            #expect(try await database.reports(customerID: "cus_1").map(\.status) == [.replanned, .sent])
         }
     }
 
