@@ -71,11 +71,7 @@ struct ReportKeysMigrationTests {
         guard TestPostgres.isTested else { return }
         try await withFreshPostgresDatabase { url in
             try await TestPostgres.withConnection(to: url) { connection in
-                try await connection.query("CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())", logger: testLogger)
-                for migration in PostgresSchema.all where migration.version < 5 {
-                    for statement in migration.statements { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: testLogger) }
-                    try await connection.query("INSERT INTO schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))", logger: testLogger)
-                }
+                try await migratePostgres(connection, below: 5)
                 for (id, status) in [(1, "dead"), (2, "dead"), (3, "pending"), (4, "sent")] as [(Int64, String)] {
                     try await connection.query(
                         """

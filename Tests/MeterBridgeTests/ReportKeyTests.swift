@@ -159,4 +159,29 @@ struct ReportKeyTests {
             }
         }
     }
+
+    /// A customer-level meter event past the key window: no item names the meter, so its summary cannot be read. It is
+    /// not sent blindly; it waits as a dead letter saying why, for an operator to check and retry.
+    @Test func aReportPastTheKeyWindowThatCannotBeCheckedIsADeadLetterNotASecondSend() async throws {
+        try await Self.withAccount { account in
+            try await ReportingWorld.run(story: Self.story, account: account) { world in
+                let stripe = world.stripe
+                let start = Self.story.start + 3600
+                world.at(start)
+                try await world.record(2, at: start - 600, customer: "cus_nosub")
+                stripe.inject([.dropConnection(.afterApplying)] + Array(repeating: .status(500), count: 4), on: .createMeterEvent)
+                try await world.harness.reporter.flushNow()
+                world.at(start + 25 * 3600)
+                let calls = stripe.callCount(.createMeterEvent)
+                try await world.harness.reporter.flushNow()
+                #expect(stripe.callCount(.createMeterEvent) == calls)
+                let report = try #require(try await world.harness.database.reports(customerID: "cus_nosub").first)
+                #expect(report.status == .dead)
+                #expect(report.lastError?.contains("not sent again blindly") == true, "\(report.lastError ?? "")")
+                #expect(Self.billed(stripe)[1] == 2)
+                // The operator's `flush --retry-dead` is the decision to send it.
+                #expect(try await world.harness.database.retryDeadReports(at: world.harness.clock.now) == 1)
+            }
+        }
+    }
 }
