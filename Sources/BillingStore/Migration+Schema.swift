@@ -2,7 +2,7 @@ extension Migration {
     /// The schema of the SQLite store, in version order.
     public static let all: [Migration] = [
         inbox, billingState, usage, usageReports, leanerInbox, leanerLedger, pendingInArrivalOrder, unprocessedInDueOrder,
-        createdInArrivalOrder, typedOutbox,
+        createdInArrivalOrder, typedOutbox, reportKeys,
     ]
 
     /// Version 1: the webhook inbox (docs/billing-rules.md, the inbox) and the heartbeat row used to prove the store can commit.

@@ -25,24 +25,31 @@ extension SQLiteDatabase: UsageReportStore {
             let identity = try connection.query("SELECT identity FROM store_identity WHERE id = 1") { $0.string(at: 0) }.first ?? "local"
             var rows: [UsageReportRow] = []
             for report in reports {
+                let key = ReportKey.key(for: report, storeIdentity: identity)
+                // The same report planned again (after a crash, or while a replanned report's usage waits for the item's
+                // new mode): the stored row answers, and no record moves.
+                if let stored = try connection.query(
+                    "SELECT \(Self.reportColumns) FROM usage_reports WHERE key = ?1", [.text(key)], row: UsageReportRow.init(row:)
+                ).first {
+                    rows.append(stored)
+                    continue
+                }
                 let columns = ReportChannelColumns(report.channel)
-                // A placeholder key keeps the UNIQUE constraint satisfied until the row id is known.
                 try connection.run(
                     """
                     INSERT INTO usage_reports (key, channel, purpose, subscription_id, item_id, action, event_name, customer_id, metric,
                         period_start, period_end, quantity, timestamp, carried, next_attempt_at, created_at)
-                    VALUES ('pending-' || hex(randomblob(8)), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)
+                    VALUES (?15, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)
                     """,
                     [
                         .text(columns.channel), .text(report.purpose.rawValue), columns.subscriptionID.sqlite, columns.itemID.sqlite,
                         columns.action.sqlite, columns.eventName.sqlite, .text(report.customerID), .text(report.metric),
                         report.period.map { .integer($0.start) } ?? .null, report.period.map { .integer($0.end) } ?? .null,
                         .integer(report.quantity), .integer(report.timestamp), .integer(report.carried ? 1 : 0), .integer(now.milliseconds),
+                        .text(key),
                     ]
                 )
                 let id = connection.lastInsertRowID
-                let key = "mb-\(identity)-\(id)"
-                try connection.run("UPDATE usage_reports SET key = ?2 WHERE id = ?1", [.integer(id), .text(key)])
                 for recordID in report.recordIDs {
                     let assigned = try connection.run(
                         "UPDATE usage_records SET report_id = ?2, carried = ?3 WHERE id = ?1 AND report_id IS NULL",
@@ -65,6 +72,17 @@ extension SQLiteDatabase: UsageReportStore {
                 "SELECT \(Self.reportColumns) FROM usage_reports WHERE status = 'pending' AND next_attempt_at <= ?1 ORDER BY id LIMIT ?2",
                 [.integer(now.milliseconds), .integer(Int64(limit))], row: UsageReportRow.init(row:)
             )
+        }
+    }
+
+    public func markReportsAttempted(ids: [Int64], at now: UnixTime) async throws {
+        guard !ids.isEmpty else { return }
+        try await write { connection in
+            for id in ids {
+                try connection.run(
+                    "UPDATE usage_reports SET first_attempt_at = ?2 WHERE id = ?1 AND first_attempt_at IS NULL", [.integer(id), .integer(now.milliseconds)]
+                )
+            }
         }
     }
 
@@ -91,14 +109,16 @@ extension SQLiteDatabase: UsageReportStore {
         try await write { connection in
             try connection.run("UPDATE usage_records SET report_id = NULL, carried = 0 WHERE report_id = ?1", [.integer(id)])
             try connection.run(
-                "UPDATE usage_reports SET status = 'dead', attempts = attempts + 1, last_error = ?2 WHERE id = ?1", [.integer(id), .text(reason)]
+                "UPDATE usage_reports SET status = 'replanned', attempts = attempts + 1, last_error = ?2 WHERE id = ?1", [.integer(id), .text(reason)]
             )
         }
     }
 
     public func retryDeadReports(at now: UnixTime) async throws -> Int {
         try await write { connection in
-            try connection.run("UPDATE usage_reports SET status = 'pending', next_attempt_at = ?1 WHERE status = 'dead'", [.integer(now.milliseconds)])
+            try connection.run(
+                "UPDATE usage_reports SET status = 'pending', next_attempt_at = ?1, first_attempt_at = NULL WHERE status = 'dead'", [.integer(now.milliseconds)]
+            )
         }
     }
 
@@ -142,7 +162,7 @@ extension SQLiteDatabase: UsageReportStore {
 
     static let reportColumns = """
         id, key, channel, purpose, subscription_id, item_id, action, event_name, customer_id, metric, period_start, period_end,
-        quantity, timestamp, carried, status, attempts, last_error, next_attempt_at, created_at, sent_at
+        quantity, timestamp, carried, status, attempts, last_error, next_attempt_at, created_at, sent_at, first_attempt_at
         """
 }
 
@@ -162,7 +182,8 @@ extension UsageReportRow {
             customerID: row.string(at: 8), metric: row.string(at: 9), period: period, quantity: row.int64(at: 12), timestamp: row.int64(at: 13),
             carried: row.int64(at: 14) != 0, status: Status(rawValue: row.string(at: 15)) ?? .pending, attempts: row.int(at: 16),
             lastError: row.optionalString(at: 17), nextAttemptAt: UnixTime(milliseconds: row.int64(at: 18)),
-            createdAt: UnixTime(milliseconds: row.int64(at: 19)), sentAt: row.optionalInt64(at: 20).map(UnixTime.init(milliseconds:))
+            createdAt: UnixTime(milliseconds: row.int64(at: 19)), sentAt: row.optionalInt64(at: 20).map(UnixTime.init(milliseconds:)),
+            firstAttemptAt: row.optionalInt64(at: 21).map(UnixTime.init(milliseconds:))
         )
     }
 }

@@ -74,7 +74,7 @@ extension SQLiteDatabase: StoredEventReader {
     }
 
     static func customersWithUnsentUsageReports(on connection: SQLiteConnection) throws -> Set<String> {
-        Set(try connection.query("SELECT DISTINCT customer_id FROM usage_reports WHERE status != 'sent' AND purpose = 'usage'") { $0.string(at: 0) })
+        Set(try connection.query("SELECT DISTINCT customer_id FROM usage_reports WHERE status IN ('pending', 'dead') AND purpose = 'usage'") { $0.string(at: 0) })
     }
 }
 

@@ -19,11 +19,14 @@ public struct UsageReportRow: Hashable, Sendable {
     public var nextAttemptAt: UnixTime
     public var createdAt: UnixTime
     public var sentAt: UnixTime?
+    /// When the reporter first tried to send it. Stripe keeps keys for 24 hours, so a report still pending that long
+    /// after is checked against Stripe's summaries before it is sent again.
+    public var firstAttemptAt: UnixTime?
 
     public init(
         id: Int64, key: String, channel: PlannedReport.Channel, purpose: PlannedReport.Purpose, customerID: String, metric: String,
         period: BillingPeriod?, quantity: Int64, timestamp: Int64, carried: Bool, status: Status, attempts: Int, lastError: String?,
-        nextAttemptAt: UnixTime, createdAt: UnixTime, sentAt: UnixTime?
+        nextAttemptAt: UnixTime, createdAt: UnixTime, sentAt: UnixTime?, firstAttemptAt: UnixTime? = nil
     ) {
         self.id = id
         self.key = key
@@ -41,6 +44,7 @@ public struct UsageReportRow: Hashable, Sendable {
         self.nextAttemptAt = nextAttemptAt
         self.createdAt = createdAt
         self.sentAt = sentAt
+        self.firstAttemptAt = firstAttemptAt
     }
 
     /// The row a store has just written for `report`: pending, due at once.
@@ -48,13 +52,17 @@ public struct UsageReportRow: Hashable, Sendable {
         self.init(
             id: id, key: key, channel: report.channel, purpose: report.purpose, customerID: report.customerID, metric: report.metric,
             period: report.period, quantity: report.quantity, timestamp: report.timestamp, carried: report.carried, status: .pending,
-            attempts: 0, lastError: nil, nextAttemptAt: now, createdAt: now, sentAt: nil
+            attempts: 0, lastError: nil, nextAttemptAt: now, createdAt: now, sentAt: nil, firstAttemptAt: nil
         )
     }
 
-    /// `pending` until Stripe acknowledges it (`sent`), or `dead` with the reason Stripe gave.
+    /// `pending` until Stripe acknowledges it (`sent`), or `dead` with the reason Stripe gave; `replanned` when its usage
+    /// went back to the ledger to be delivered by another report (terminal: sending it again would bill that usage twice).
     public enum Status: String, Hashable, Sendable, CaseIterable {
-        case pending, sent, dead
+        case pending, sent, dead, replanned
+
+        /// Whether the report still owes Stripe its usage: pending, or dead until an operator retries it.
+        public var isOutstanding: Bool { self == .pending || self == .dead }
     }
 }
 
@@ -63,19 +71,28 @@ public protocol UsageReportStore: RereportStore {
     /// Usage records not assigned to a report yet, in the order they were stored (`PendingUsage.sequence`), after
     /// `cursor` when given. Arrival order, not customer order: ingest appends to the index behind it (BENCHMARKS.md).
     func unreportedUsage(after cursor: PendingUsage?, limit: Int) async throws -> [PendingUsage]
-    /// Writes the reports and assigns their records to them, atomically; returns the rows with their keys.
-    /// Records already assigned elsewhere make the whole call fail, so no usage is ever reported twice.
+    /// Writes the reports and assigns their records to them, atomically; returns the rows with their keys
+    /// (`ReportKey` of each report and the store's identity).
+    ///
+    /// Idempotent on the key: a report whose key is already stored (the same report planned again, after a crash or
+    /// while a replanned report's usage waits for the item's new mode) returns the stored row, whatever its status,
+    /// and moves no record. Records already assigned elsewhere make the whole call fail, so no usage is ever reported twice.
     func createReports(_ reports: [PlannedReport], at now: UnixTime) async throws -> [UsageReportRow]
     /// Pending reports due at `now`, in creation order.
     func dueReports(at now: UnixTime, limit: Int) async throws -> [UsageReportRow]
+    /// Notes `now` as the first attempt of the reports not tried before (once per report: the start of Stripe's 24-hour
+    /// key window).
+    func markReportsAttempted(ids: [Int64], at now: UnixTime) async throws
     func markReportSent(id: Int64, at now: UnixTime) async throws
     /// Records a failed attempt: retried at `retryAt`, or `dead` with the error when `retryAt` is nil.
     func markReportFailed(id: Int64, error: String, retryAt: UnixTime?) async throws
     /// Gives up a usage report that can no longer be delivered as planned (a legacy period that ended before
-    /// Stripe took it): the row becomes `dead` with `reason`, and its records are unassigned so the next plan
-    /// carries them into the current period. Nothing is lost and nothing is counted twice.
+    /// Stripe took it, an item whose price Stripe moved to a meter): the row becomes `replanned` with `reason`, and its
+    /// records are unassigned so the next plan sends them where they now belong. Nothing is lost and nothing is counted
+    /// twice: `replanned` is never sent again, not even by `retryDeadReports`.
     func abandonReport(id: Int64, reason: String) async throws
-    /// Puts dead reports back in the queue (an operator's `flush` after fixing the cause); returns how many.
+    /// Puts dead reports back in the queue (an operator's `flush --retry-dead` after fixing the cause); returns how
+    /// many. Their key window starts again: the operator decided to send them.
     func retryDeadReports(at now: UnixTime) async throws -> Int
     func reports(customerID: String) async throws -> [UsageReportRow]
     func reportCounts() async throws -> [UsageReportRow.Status: Int]

@@ -20,7 +20,7 @@ extension PostgreSQLDatabase: StoredEventReader {
     }
 
     public func customersWithUnsentUsageReports() async throws -> Set<String> {
-        Set(try await rows("SELECT DISTINCT customer_id FROM usage_reports WHERE status <> 'sent' AND purpose = 'usage'") { try $0.decode(String.self) })
+        Set(try await rows("SELECT DISTINCT customer_id FROM usage_reports WHERE status IN ('pending', 'dead') AND purpose = 'usage'") { try $0.decode(String.self) })
     }
 }
 

@@ -23,21 +23,30 @@ extension PostgreSQLDatabase: UsageReportStore {
             }.first ?? "local"
             var rows: [UsageReportRow] = []
             for report in reports {
+                let key = ReportKey.key(for: report, storeIdentity: identity)
                 let columns = ReportChannelColumns(report.channel)
-                // The key is the row id with the store's identity: known in the same statement from the sequence.
+                // ON CONFLICT: the same report planned again (here after a crash, or by another instance at the same
+                // time) keeps the stored row and moves no record; the row is read back below.
                 let inserted = try await connection.rows(
                     """
-                    INSERT INTO usage_reports (id, key, channel, purpose, subscription_id, item_id, action, event_name, customer_id, metric,
+                    INSERT INTO usage_reports (key, channel, purpose, subscription_id, item_id, action, event_name, customer_id, metric,
                         period_start, period_end, quantity, timestamp, carried, next_attempt_at, created_at)
-                    SELECT n, 'mb-' || \(identity) || '-' || n, \(columns.channel), \(report.purpose.rawValue), \(columns.subscriptionID),
-                        \(columns.itemID), \(columns.action), \(columns.eventName), \(report.customerID), \(report.metric),
-                        \(report.period?.start), \(report.period?.end), \(report.quantity), \(report.timestamp), \(report.carried), \(now.milliseconds), \(now.milliseconds)
-                    FROM (SELECT nextval('usage_reports_id_seq') AS n) next
-                    RETURNING id, key
+                    VALUES (\(key), \(columns.channel), \(report.purpose.rawValue), \(columns.subscriptionID), \(columns.itemID), \(columns.action),
+                        \(columns.eventName), \(report.customerID), \(report.metric), \(report.period?.start), \(report.period?.end), \(report.quantity),
+                        \(report.timestamp), \(report.carried), \(now.milliseconds), \(now.milliseconds))
+                    ON CONFLICT (key) DO NOTHING
+                    RETURNING id
                     """,
                     logger: logger
-                ) { try $0.decode((Int64, String).self) }
-                guard let (id, key) = inserted.first else { throw PostgresStoreError(message: "a report row was inserted but not returned") }
+                ) { try $0.decode(Int64.self) }
+                guard let id = inserted.first else {
+                    let stored = try await connection.rows(
+                        "SELECT \(unescaped: Self.reportColumns) FROM usage_reports WHERE key = \(key)", logger: logger, UsageReportRow.init(postgres:)
+                    )
+                    guard let row = stored.first else { throw PostgresStoreError(message: "report \(key) conflicted but is not stored") }
+                    rows.append(row)
+                    continue
+                }
                 // Under READ COMMITTED a record another instance assigned meanwhile fails the `report_id IS NULL` test
                 // once that instance commits: the count comes up short and this whole transaction rolls back.
                 let assigned = try await connection.run(
@@ -74,6 +83,11 @@ extension PostgreSQLDatabase: UsageReportStore {
         ).sorted { $0.id < $1.id }
     }
 
+    public func markReportsAttempted(ids: [Int64], at now: UnixTime) async throws {
+        guard !ids.isEmpty else { return }
+        try await run("UPDATE usage_reports SET first_attempt_at = \(now.milliseconds) WHERE id = ANY(\(ids)) AND first_attempt_at IS NULL")
+    }
+
     public func markReportSent(id: Int64, at now: UnixTime) async throws {
         try await run("UPDATE usage_reports SET status = 'sent', sent_at = \(now.milliseconds), last_error = NULL, claimed_until = NULL WHERE id = \(id)")
     }
@@ -94,7 +108,7 @@ extension PostgreSQLDatabase: UsageReportStore {
             try await connection.run("UPDATE usage_records SET report_id = NULL, carried = false WHERE report_id = \(id)", logger: logger)
             try await connection.run(
                 """
-                UPDATE usage_reports SET status = 'dead', attempts = attempts + 1, last_error = \(reason), claimed_until = NULL
+                UPDATE usage_reports SET status = 'replanned', attempts = attempts + 1, last_error = \(reason), claimed_until = NULL
                 WHERE id = \(id)
                 """,
                 logger: logger
@@ -103,7 +117,9 @@ extension PostgreSQLDatabase: UsageReportStore {
     }
 
     public func retryDeadReports(at now: UnixTime) async throws -> Int {
-        try await run("UPDATE usage_reports SET status = 'pending', next_attempt_at = \(now.milliseconds) WHERE status = 'dead' RETURNING 1")
+        try await run(
+            "UPDATE usage_reports SET status = 'pending', next_attempt_at = \(now.milliseconds), first_attempt_at = NULL WHERE status = 'dead' RETURNING 1"
+        )
     }
 
     public func reports(customerID: String) async throws -> [UsageReportRow] {
@@ -145,7 +161,7 @@ extension PostgreSQLDatabase: UsageReportStore {
 
     static let reportColumns = """
         id, key, channel, purpose, subscription_id, item_id, action, event_name, customer_id, metric, period_start, period_end,
-        quantity, timestamp, carried, status, attempts, last_error, next_attempt_at, created_at, sent_at
+        quantity, timestamp, carried, status, attempts, last_error, next_attempt_at, created_at, sent_at, first_attempt_at
         """
 }
 
@@ -153,9 +169,12 @@ extension UsageReportRow {
     init(postgres row: PostgresRow) throws {
         let (
             id, key, channelName, purpose, subscriptionID, itemID, action, eventName, customerID, metric, periodStart, periodEnd,
-            quantity, timestamp, carried, status, attempts, lastError, nextAttemptAt, createdAt, sentAt
+            quantity, timestamp, carried, status, attempts, lastError, nextAttemptAt, createdAt, sentAt, firstAttemptAt
         ) = try row.decode(
-            (Int64, String, String, String, String?, String?, String?, String?, String, String, Int64?, Int64?, Int64, Int64, Bool, String, Int, String?, Int64, Int64, Int64?).self
+            (
+                Int64, String, String, String, String?, String?, String?, String?, String, String, Int64?, Int64?, Int64, Int64, Bool, String, Int,
+                String?, Int64, Int64, Int64?, Int64?
+            ).self
         )
         let channel = ReportChannelColumns(
             channel: channelName, subscriptionID: subscriptionID, itemID: itemID, action: action, eventName: eventName
@@ -165,7 +184,8 @@ extension UsageReportRow {
             id: id, key: key, channel: channel, purpose: PlannedReport.Purpose(rawValue: purpose) ?? .usage, customerID: customerID, metric: metric,
             period: period, quantity: quantity, timestamp: timestamp, carried: carried, status: Status(rawValue: status) ?? .pending,
             attempts: attempts, lastError: lastError, nextAttemptAt: UnixTime(milliseconds: nextAttemptAt),
-            createdAt: UnixTime(milliseconds: createdAt), sentAt: sentAt.map(UnixTime.init(milliseconds:))
+            createdAt: UnixTime(milliseconds: createdAt), sentAt: sentAt.map(UnixTime.init(milliseconds:)),
+            firstAttemptAt: firstAttemptAt.map(UnixTime.init(milliseconds:))
         )
     }
 }

@@ -6,7 +6,7 @@ import BillingStore
 /// Identifiers are `COLLATE "C"`: byte order, as SQLite compares, whatever locale the database was created with — the
 /// keyset paging of pending usage groups and the `ORDER BY id` listings then agree between the two stores.
 enum PostgresSchema {
-    static let all: [PostgresMigration] = [initial, pendingInArrivalOrder, unprocessedInDueOrder, typedOutbox]
+    static let all: [PostgresMigration] = [initial, pendingInArrivalOrder, unprocessedInDueOrder, typedOutbox, reportKeys]
 
     static let initial = PostgresMigration(
         version: 1,
@@ -161,6 +161,21 @@ enum PostgresSchema {
             ALTER TABLE actions ADD COLUMN payload_version integer NOT NULL DEFAULT 1;
             UPDATE actions SET payload = convert_to((\(LegacyOutboxPayload.rewrite(.postgres)))::text, 'UTF8'), payload_version = 2
             WHERE payload_version = 1;
+            """
+    )
+
+    /// Version 5: report keys that follow the report's content, the `replanned` status and `first_attempt_at`, as SQLite's
+    /// migration 11 (`Migration.reportKeys`): dead usage reports whose records went back to the ledger become `replanned`.
+    static let reportKeys = PostgresMigration(
+        version: 5,
+        name: "report_keys",
+        sql: """
+            ALTER TABLE usage_reports DROP CONSTRAINT IF EXISTS usage_reports_status_check;
+            ALTER TABLE usage_reports ADD CONSTRAINT usage_reports_status_check CHECK (status IN ('pending', 'sent', 'dead', 'replanned'));
+            ALTER TABLE usage_reports ADD COLUMN first_attempt_at bigint;
+            UPDATE usage_reports SET status = 'replanned' WHERE status = 'dead' AND purpose = 'usage'
+                AND NOT EXISTS (SELECT 1 FROM usage_records r WHERE r.report_id = usage_reports.id);
+            UPDATE usage_reports SET first_attempt_at = created_at WHERE status = 'pending';
             """
     )
 }

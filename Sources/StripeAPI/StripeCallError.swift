@@ -126,3 +126,15 @@ extension StripeCallError {
         }
     }
 }
+
+extension StripeCallError {
+    /// Stripe refused a usage record because the item's price is backed by a billing meter now: "Cannot create a usage
+    /// record for si_… because it is not on the legacy metered billing system. Call /v1/billing/meter_events instead."
+    /// The usage belongs on the meter (https://docs.stripe.com/billing/subscriptions/usage-based-legacy/migration-guide).
+    public var isItemOnMeterPrice: Bool {
+        guard operation == .createUsageRecord, status == 400 else { return false }
+        let text = message.lowercased()
+        return text.contains("not on the legacy metered billing system") || text.contains("backed by a billing meter")
+            || text.contains("/v1/billing/meter_events instead")
+    }
+}

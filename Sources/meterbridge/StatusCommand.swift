@@ -47,8 +47,10 @@ struct StatusReport: Encodable {
     var events: [String: Int]
     var deadActions: Int
     var pendingActions: Int
+    /// Usage reports by status: `dead` ones wait for an operator, `replanned` ones had their usage planned again.
+    var reports: [String: Int]
 
-    static func load(from database: any BillingStateStore & InboxStore, subscription: String?) async throws -> StatusReport {
+    static func load(from database: any BillingStateStore & InboxStore & UsageReportStore, subscription: String?) async throws -> StatusReport {
         let records: [SubscriptionRecord]
         if let subscription {
             records = try await database.subscription(id: subscription).map { [$0] } ?? []
@@ -57,10 +59,12 @@ struct StatusReport: Encodable {
         }
         let counts = try await database.counts()
         let actions = try await database.actionCounts()
+        let reports = try await database.reportCounts()
         return StatusReport(
             subscriptions: try records.map(SubscriptionView.init(record:)),
             events: Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }),
-            deadActions: actions[.dead] ?? 0, pendingActions: actions[.pending] ?? 0
+            deadActions: actions[.dead] ?? 0, pendingActions: actions[.pending] ?? 0,
+            reports: Dictionary(uniqueKeysWithValues: reports.map { ($0.key.rawValue, $0.value) })
         )
     }
 
@@ -93,6 +97,10 @@ struct StatusReport: Encodable {
         let events = ["pending", "failed", "dead"].map { "\($0) \(self.events[$0] ?? 0)" }.joined(separator: ", ")
         text += "\n\nevents: \(events); actions: pending \(pendingActions), dead \(deadActions)"
         if (self.events["dead"] ?? 0) > 0 { text += "\nsee the errors with: meterbridge events --status dead" }
+        let reports = UsageReportRow.Status.allCases.map { "\($0.rawValue) \(self.reports[$0.rawValue] ?? 0)" }.joined(separator: ", ")
+        text += "\nusage reports: \(reports)"
+        if (self.reports["dead"] ?? 0) > 0 { text += "\nStripe refused the dead ones: fix the cause, then meterbridge flush --retry-dead" }
+        if (self.reports["replanned"] ?? 0) > 0 { text += "\nreplanned reports' usage went to their items' new mode (or the current period); they are never sent again" }
         return text
     }
 }

@@ -18,8 +18,8 @@ struct UsageAddCommand: AsyncParsableCommand {
         abstract: "Record one usage record: POST /v1/usage to a running instance.",
         discussion: """
             Prints the answer, e.g. {"accepted":1,"duplicates":0}; exits 1 with the server's message when it refuses \
-            the record. Give --id to make a retry safe: the same id is stored once. Without --id, meterbridge derives one \
-            from the record's content, so an identical record sent again counts once.
+            the record. Without --id every call is new usage, also when it repeats an earlier one (as Stripe counts a \
+            meter event without an identifier). Give --id to make a retry safe: a record whose id is stored is a duplicate.
             """
     )
 
@@ -35,7 +35,7 @@ struct UsageAddCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("When the usage happened, unix seconds (default: the server's now).", valueName: "unix-seconds"))
     var timestamp: Int64?
 
-    @Option(name: .long, help: "Idempotency id of the record (up to 255 bytes).")
+    @Option(name: .long, help: "Idempotency id of the record (up to 255 bytes): the same id is stored once; without one every call is new usage.")
     var id: String?
 
     @OptionGroup var connection: AdminConnection

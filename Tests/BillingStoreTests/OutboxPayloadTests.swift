@@ -117,11 +117,7 @@ struct OutboxPayloadTests {
         guard TestPostgres.isTested else { return }
         try await withFreshPostgresDatabase { url in
             try await TestPostgres.withConnection(to: url) { connection in
-                try await connection.query("CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())", logger: testLogger)
-                for migration in PostgresSchema.all where migration.version < 4 {
-                    for statement in migration.statements { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: testLogger) }
-                    try await connection.query("INSERT INTO schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))", logger: testLogger)
-                }
+                try await migratePostgres(connection, below: 4)
                 for row in Self.legacyRows {
                     try await connection.query(
                         "INSERT INTO actions (subscription_id, kind, created_at, payload) VALUES ('sub_1', \(row.kind), 1, \(ByteBuffer(string: row.payload)))",

@@ -1,12 +1,22 @@
 import Logging
 import MeterBridgeTesting
 import PostgresNIO
-import PostgresStore
+@testable import PostgresStore
 
 extension TestPostgres {
     /// Opens a store on `url` as one meterbridge instance would (migrations run), with a small pool: tests run many at once.
     static func open(_ url: String, migrate: Bool = true, maximumConnections: Int = 4) async throws -> PostgreSQLDatabase {
         try await PostgreSQLDatabase.open(url: url, logger: testLogger, migrate: migrate, maximumConnections: maximumConnections)
+    }
+}
+
+/// Applies the PostgreSQL migrations before `version` on an empty database: a store of an earlier release, for the
+/// migrations after it to run on.
+func migratePostgres(_ connection: PostgresConnection, below version: Int) async throws {
+    try await connection.query("CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())", logger: testLogger)
+    for migration in PostgresSchema.all where migration.version < version {
+        for statement in migration.statements { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: testLogger) }
+        try await connection.query("INSERT INTO schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))", logger: testLogger)
     }
 }
 

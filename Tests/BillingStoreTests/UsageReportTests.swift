@@ -92,7 +92,7 @@ struct UsageReportTests {
             // What is stored is what was returned.
             #expect(try await database.reports(customerID: "cus_1") == rows)
             #expect(try await database.reports(customerID: "cus_2").isEmpty)
-            #expect(try await database.reportCounts() == [.pending: 2, .sent: 0, .dead: 0])
+            #expect(try await database.reportCounts() == [.pending: 2, .sent: 0, .dead: 0, .replanned: 0])
 
             let records = try await database.usageRecords(customerID: "cus_1")
             #expect(records.map(\.reportID) == [rows[0].id, rows[0].id, rows[1].id, nil])
@@ -103,26 +103,45 @@ struct UsageReportTests {
         }
     }
 
+    /// Keys follow the content: different reports never share one, the same report planned again is the same row.
     @Test(arguments: StoreKind.tested)
-    func keysAreTheStoreIdentityAndTheRowIdAndNeverRepeat(_ kind: StoreKind) async throws {
+    func keysFollowTheReportsContentAndTheSameReportIsOneRow(_ kind: StoreKind) async throws {
         try await withStore(kind) { database in
             var rows: [UsageReportRow] = []
             for round in 0..<5 {
-                // Shadows and re-reports deliver no records: any number of them can be written.
+                // Shadows and re-reports deliver no records: their content tells them apart.
                 rows += try await database.createReports(
-                    [Self.legacy([], purpose: .rereport), Self.meter([]), Self.legacy([], item: "si_\(round)", purpose: .shadow)], at: UnixTime(milliseconds: Int64(round))
+                    [
+                        Self.legacy([], quantity: Int64(round), purpose: .rereport), Self.meter([], quantity: Int64(round)),
+                        Self.legacy([], item: "si_\(round)", purpose: .shadow),
+                    ],
+                    at: UnixTime(milliseconds: Int64(round))
                 )
             }
             #expect(rows.count == 15)
             #expect(Set(rows.map(\.id)).count == 15)
             #expect(Set(rows.map(\.key)).count == 15)
             let identity = try #require(rows.first?.key.split(separator: "-").dropFirst().first.map(String.init))
-            // A random identity per store (12 hex digits), so a new store's keys never repeat an old one's.
+            // A random identity per store (12 hex digits), then 32 hex digits of digest: 48 characters, within the 100 of
+            // a meter identifier.
             #expect(identity.count == 12 && identity.allSatisfy { $0.isHexDigit && !$0.isUppercase }, "\(identity)")
             for row in rows {
-                #expect(row.key == "mb-\(identity)-\(row.id)")
+                let parts = row.key.split(separator: "-")
+                #expect(parts.count == 3 && parts[0] == "mb" && parts[1] == identity && parts[2].count == 32, "\(row.key)")
+                #expect(parts[2].allSatisfy { $0.isHexDigit && !$0.isUppercase })
             }
             #expect(try await database.reports(customerID: "cus_1").map(\.key) == rows.map(\.key))
+
+            // The same reports planned again, later (a crash between planning and marking done, a restore): the same rows.
+            _ = try await database.recordUsage([Self.usage("u1")])
+            let withRecord = try await database.createReports([Self.meter(["u1"])], at: UnixTime(milliseconds: 100))
+            let again = try await database.createReports(
+                [Self.legacy([], quantity: 3, purpose: .rereport), Self.legacy([], item: "si_4", purpose: .shadow), Self.meter(["u1"])],
+                at: UnixTime(milliseconds: 200)
+            )
+            #expect(again == [rows[9], rows[14], withRecord[0]])
+            #expect(try await database.reports(customerID: "cus_1").count == 16)
+            #expect(withRecord[0].key != rows[0].key && !rows.map(\.key).contains(withRecord[0].key))
         }
     }
 
@@ -141,7 +160,7 @@ struct UsageReportTests {
                 try await database.createReports([Self.meter(["u2", "u_unknown"])], at: UnixTime(milliseconds: 3_000))
             }
             #expect(try await database.reports(customerID: "cus_1") == first)
-            #expect(try await database.reportCounts() == [.pending: 1, .sent: 0, .dead: 0])
+            #expect(try await database.reportCounts() == [.pending: 1, .sent: 0, .dead: 0, .replanned: 0])
             #expect(try await database.usageRecords(customerID: "cus_1").map(\.reportID) == [first[0].id, nil, nil])
             #expect(try await database.unreportedUsage(after: nil, limit: 10).map(\.id) == ["u2", "u3"])
 
@@ -155,7 +174,10 @@ struct UsageReportTests {
     @Test(arguments: StoreKind.tested)
     func dueReportsComeInCreationOrderAndGoThroughSentFailedAndDead(_ kind: StoreKind) async throws {
         try await withStore(kind) { database in
-            let created = try await database.createReports([Self.meter([]), Self.meter([]), Self.legacy([]), Self.legacy([])], at: UnixTime(milliseconds: 1_000))
+            // Reports without records differ by their content (quantity here): the same content is the same report.
+            let created = try await database.createReports(
+                [Self.meter([], quantity: 1), Self.meter([], quantity: 2), Self.legacy([], quantity: 3), Self.legacy([], quantity: 4)], at: UnixTime(milliseconds: 1_000)
+            )
             let (r1, r2, r3, r4) = (created[0], created[1], created[2], created[3])
             #expect(try await database.dueReports(at: UnixTime(milliseconds: 999), limit: 10).isEmpty)
             #expect(try await database.dueReports(at: UnixTime(milliseconds: 1_000), limit: 2) == [r1, r2])
@@ -186,14 +208,14 @@ struct UsageReportTests {
             // A dead report keeps the time it was last due; its key never changes.
             #expect(stored.map(\.nextAttemptAt) == [1_000, 5_000, 2_000, 1_000].map(UnixTime.init(milliseconds:)))
             #expect(stored.map(\.key) == created.map(\.key))
-            #expect(try await database.reportCounts() == [.pending: 0, .sent: 2, .dead: 2])
+            #expect(try await database.reportCounts() == [.pending: 0, .sent: 2, .dead: 2, .replanned: 0])
         }
     }
 
     @Test(arguments: StoreKind.tested)
     func retryingDeadReportsPutsThemBackInTheQueue(_ kind: StoreKind) async throws {
         try await withStore(kind) { database in
-            let created = try await database.createReports([Self.meter([]), Self.meter([]), Self.meter([])], at: UnixTime(milliseconds: 1_000))
+            let created = try await database.createReports([Self.meter([], quantity: 1), Self.meter([], quantity: 2), Self.meter([], quantity: 3)], at: UnixTime(milliseconds: 1_000))
             #expect(try await database.dueReports(at: UnixTime(milliseconds: 1_000), limit: 10) == created)
             try await database.markReportFailed(id: created[0].id, error: "bad key", retryAt: nil)
             try await database.markReportSent(id: created[1].id, at: UnixTime(milliseconds: 1_100))
@@ -212,7 +234,7 @@ struct UsageReportTests {
             let stored = try await database.reports(customerID: "cus_1")
             #expect(stored.map(\.lastError) == [nil, nil, nil])
             #expect(stored.map(\.attempts) == [1, 0, 1])
-            #expect(try await database.reportCounts() == [.pending: 0, .sent: 3, .dead: 0])
+            #expect(try await database.reportCounts() == [.pending: 0, .sent: 3, .dead: 0, .replanned: 0])
         }
     }
 
@@ -228,7 +250,7 @@ struct UsageReportTests {
 
             try await database.abandonReport(id: abandoned.id, reason: "the period ended before Stripe took it")
             let stored = try await database.reports(customerID: "cus_1")
-            #expect(stored.map(\.status) == [.dead, .pending])
+            #expect(stored.map(\.status) == [.replanned, .pending])
             #expect(stored[0].attempts == 1 && stored[0].lastError == "the period ended before Stripe took it")
             #expect(stored[1] == kept)
             let records = try await database.usageRecords(customerID: "cus_1")
@@ -241,6 +263,22 @@ struct UsageReportTests {
             let replanned = try await database.createReports([Self.meter(["u1", "u2"], quantity: 5, carried: true)], at: UnixTime(milliseconds: 2_000))
             #expect(try await database.usageRecords(customerID: "cus_1").map(\.reportID) == [replanned[0].id, replanned[0].id, kept.id])
             #expect(try await database.usage(customerID: "cus_1").first?.pending == 0)
+        }
+    }
+
+    /// A report whose usage was planned again elsewhere is done with: `flush --retry-dead` would send that usage twice.
+    @Test(arguments: StoreKind.tested)
+    func retryingDeadReportsNeverSendsAReportWhoseUsageWasPlannedAgain(_ kind: StoreKind) async throws {
+        try await withStore(kind) { database in
+            _ = try await database.recordUsage([Self.usage("u1", quantity: 2)])
+            let refused = try await database.createReports([Self.legacy(["u1"], quantity: 2)], at: UnixTime(milliseconds: 1_000))
+            try await database.abandonReport(id: refused[0].id, reason: "the item's price moved to a meter")
+            let replanned = try await database.createReports([Self.meter(["u1"], quantity: 2)], at: UnixTime(milliseconds: 2_000))
+            try await database.markReportSent(id: replanned[0].id, at: UnixTime(milliseconds: 2_100))
+
+            #expect(try await database.retryDeadReports(at: UnixTime(milliseconds: 3_000)) == 0)
+            #expect(try await database.dueReports(at: UnixTime(milliseconds: 3_000), limit: 10).isEmpty)
+            #expect(try await database.reports(customerID: "cus_1").map(\.status) == [.replanned, .sent])
         }
     }
 
@@ -290,8 +328,8 @@ struct UsageReportTests {
         try await withStore(kind) { database in
             let created = try await database.createReports(
                 [
-                    Self.legacy([]), Self.legacy([], purpose: .rereport), Self.meter([]), Self.legacy([], item: "si_2"), Self.legacy([]),
-                    Self.legacy([]), Self.legacy([]),
+                    Self.legacy([]), Self.legacy([], purpose: .rereport), Self.meter([]), Self.legacy([], item: "si_2"), Self.legacy([], quantity: 2),
+                    Self.legacy([], quantity: 3), Self.legacy([], quantity: 4),
                 ],
                 at: UnixTime(milliseconds: 1_000)
             )

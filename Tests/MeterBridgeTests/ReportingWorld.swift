@@ -26,30 +26,29 @@ struct ReportingWorld {
     let story: BillingStory
 
     /// Runs `body` with a fresh store, a fresh double seeded with the story's legacy item and the meter.
+    ///
+    /// With `account`, the store is the SQLite file in its directory and the double is its double, started and seeded
+    /// once by the caller: several runs are then several lives of one store (or several stores) on one Stripe account.
     static func run(
-        story: BillingStory = BillingStory(shape: .basil), faults: RandomFaults? = nil, planningWindow: Int? = nil,
+        story: BillingStory = BillingStory(shape: .basil), faults: RandomFaults? = nil, planningWindow: Int? = nil, account: SharedAccount? = nil,
         aggregation: MetricDefinition.Aggregation = .sum, _ body: @escaping @Sendable (ReportingWorld) async throws -> Void
     ) async throws {
-        let stripeClock = ManualClock(seconds: story.start)
-        let stripe = StripeAPIDouble(configuration: .init(apiKeys: [apiKey], clock: stripeClock))
-        stripe.addCustomer(customer)
-        stripe.addCustomer("cus_nosub")
-        stripe.addSubscriptionItem(.legacyMetered(
-            id: "si_\(story.subscriptionID)_api", subscription: story.subscriptionID, customer: customer,
-            aggregateUsage: aggregation == .last ? .lastDuringPeriod : .sum, currentPeriod: story.firstPeriod
-        ))
-        stripe.addMeter(MeterSeed(id: "mtr_api", eventName: "api_requests", aggregation: aggregation == .last ? .last : .sum))
+        let stripeClock = account?.clock ?? ManualClock(seconds: story.start)
+        let stripe = account?.stripe ?? StripeAPIDouble(configuration: .init(apiKeys: [apiKey], clock: stripeClock))
+        if account == nil { seed(stripe, story: story, aggregation: aggregation) }
         if let faults {
             stripe.setRandomFaults(faults, on: .createUsageRecord)
             stripe.setRandomFaults(faults, on: .createMeterEvent)
         }
-        let base = try await stripe.start()
+        let base: URL
+        if let account { base = account.base } else { base = try await stripe.start() }
         let stripeClient = StripeClient(
             configuration: .init(apiKey: apiKey, apiBase: base.absoluteString, rateLimit: 1000, retry: StripeRetryPolicy(maxAttempts: 5, baseDelay: .milliseconds(5), maxDelay: .milliseconds(50)), requestTimeout: .seconds(5)),
             httpClient: .shared, logger: quietLogger
         )
         do {
             try await WebhookHarness.run(
+                directory: account?.directory,
                 configure: { configuration in
                     configuration.adminToken = token
                     configuration.metrics = ["api_requests": MetricDefinition(product: "prod_api", meterEventName: "api_requests", aggregation: aggregation)]
@@ -62,10 +61,21 @@ struct ReportingWorld {
                 try await body(world)
             }
         } catch {
-            await stripe.stop()
+            if account == nil { await stripe.stop() }
             throw error
         }
-        await stripe.stop()
+        if account == nil { await stripe.stop() }
+    }
+
+    /// Seeds a double with the story's customers, its legacy item and the meter.
+    static func seed(_ stripe: StripeAPIDouble, story: BillingStory, aggregation: MetricDefinition.Aggregation = .sum) {
+        stripe.addCustomer(customer)
+        stripe.addCustomer("cus_nosub")
+        stripe.addSubscriptionItem(.legacyMetered(
+            id: "si_\(story.subscriptionID)_api", subscription: story.subscriptionID, customer: customer,
+            aggregateUsage: aggregation == .last ? .lastDuringPeriod : .sum, currentPeriod: story.firstPeriod
+        ))
+        stripe.addMeter(MeterSeed(id: "mtr_api", eventName: "api_requests", aggregation: aggregation == .last ? .last : .sum))
     }
 
     /// Moves both clocks (meterbridge's and Stripe's) to `seconds`.
@@ -145,5 +155,19 @@ struct ReportingWorld {
     /// The meter total Stripe has for the customer in `period`.
     func meterBilled(_ period: BillingPeriod, customer: String = ReportingWorld.customer) -> Int64 {
         stripe.meterTotal("api_requests", customer: customer, from: period.start, to: period.end) ?? 0
+    }
+}
+
+/// A Stripe account (the double, started and seeded, with its clock) and the directory of a store, kept across
+/// several runs of `ReportingWorld`.
+struct SharedAccount: Sendable {
+    let stripe: StripeAPIDouble
+    let clock: ManualClock
+    let base: URL
+    let directory: TemporaryDirectory
+
+    /// The same account with the store in another directory.
+    func store(in directory: TemporaryDirectory) -> SharedAccount {
+        SharedAccount(stripe: stripe, clock: clock, base: base, directory: directory)
     }
 }

@@ -120,15 +120,17 @@ struct UsageEndpointTests {
         }
     }
 
-    @Test func recordsWithoutIdGetIdsDerivedFromTheirContent() async throws {
+    @Test func recordsWithoutAnIdAreNewUsageEveryTime() async throws {
         try await Self.run { harness, client in
-            // Two identical records in one request are two usages; the same request again is a retry.
+            // Two identical records in one request are two usages, and the same request again is two more: only an id
+            // makes a retry a duplicate.
             let body = #"{"records":[{"customer":"cus_1","metric":"api_requests","quantity":1,"timestamp":1763699000},{"customer":"cus_1","metric":"api_requests","quantity":1,"timestamp":1763699000}]}"#
             #expect(String(buffer: try await Self.post(body, to: client).body) == #"{"accepted":2,"duplicates":0}"#)
-            #expect(String(buffer: try await Self.post(body, to: client).body) == #"{"accepted":0,"duplicates":2}"#)
+            #expect(String(buffer: try await Self.post(body, to: client).body) == #"{"accepted":2,"duplicates":0}"#)
             let ids = try await harness.database.usageRecords(customerID: "cus_1").map(\.id)
-            #expect(ids.count == 2 && Set(ids).count == 2)
-            #expect(ids.allSatisfy { $0.hasPrefix("mb_auto_") && $0.count == "mb_auto_".count + 32 })
+            #expect(ids.count == 4 && Set(ids).count == 4)
+            #expect(ids.allSatisfy { $0.hasPrefix("mb_auto_") })
+            #expect(try await Self.customerUsage("cus_1", client).metrics.first?.recorded == 4)
         }
     }
 

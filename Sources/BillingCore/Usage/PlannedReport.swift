@@ -31,10 +31,13 @@ public struct PlannedReport: Sendable, Hashable {
     public var carried: Bool
     /// The usage records this report delivers (empty for shadows and re-reports, which deliver none).
     public var recordIDs: [String]
+    /// For a shadow: the records of the usage report it mirrors. It delivers none of them, but they tell two shadows of
+    /// the same quantity at the same second apart (`ReportKey`).
+    public var mirroredRecordIDs: [String]
 
     public init(
         channel: Channel, purpose: Purpose, customerID: String, metric: String, period: BillingPeriod?, quantity: Int64,
-        timestamp: Int64, carried: Bool, recordIDs: [String]
+        timestamp: Int64, carried: Bool, recordIDs: [String], mirroredRecordIDs: [String] = []
     ) {
         self.channel = channel
         self.purpose = purpose
@@ -45,5 +48,6 @@ public struct PlannedReport: Sendable, Hashable {
         self.timestamp = timestamp
         self.carried = carried
         self.recordIDs = recordIDs
+        self.mirroredRecordIDs = mirroredRecordIDs
     }
 }

@@ -128,6 +128,7 @@ public enum UsagePlanner {
         var shadow = report
         shadow.channel = .meterEvent(eventName: eventName)
         shadow.purpose = .shadow
+        shadow.mirroredRecordIDs = report.recordIDs
         shadow.recordIDs = []
         return shadow
     }

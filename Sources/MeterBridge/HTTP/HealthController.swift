@@ -64,6 +64,13 @@ struct HealthController: Sendable {
                 detail: deadReports > 0 ? "\(deadReports) usage reports were refused by Stripe; fix the cause, then `meterbridge flush --retry-dead`" : nil,
                 count: deadReports
             )
+            // Not a problem, and not a dead letter: the usage of these reports went out through another report.
+            let replanned = reports[.replanned] ?? 0
+            report.checks["usage_replanned"] = .init(
+                status: "ok",
+                detail: replanned > 0 ? "\(replanned) usage reports were replanned (price moved to a meter, or period ended in flight); their usage was sent again where it belongs" : nil,
+                count: replanned
+            )
             let meterErrors = try await inbox.events(EventQuery(types: [EventType.meterErrorReportTriggered], since: clock.now.seconds - 86_400)).count
             report.checks["meter_error_reports"] = .init(
                 status: meterErrors > 0 ? "warn" : "ok",

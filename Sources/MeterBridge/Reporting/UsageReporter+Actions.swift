@@ -86,7 +86,7 @@ extension UsageReporter {
         let now = clock.now
         for flush in Set(flushes) {
             guard let record = try await state.subscription(id: flush.subscriptionID), let customer = record.customerID else { continue }
-            let outstanding = try await ledger.reports(customerID: customer).contains { $0.status != .sent && $0.purpose == .usage }
+            let outstanding = try await ledger.reports(customerID: customer).contains { $0.status.isOutstanding && $0.purpose == .usage }
             guard !outstanding else { continue }
             // Guarded: an event applied meanwhile (here or on another instance) fails this round, whose actions then
             // stay pending, and the next round confirms on top of the new state.

@@ -28,6 +28,10 @@ public struct UsageReporter: Service {
         /// On a shared store: how long the `reporter` lease lasts without renewal (a crashed instance's round is taken
         /// over after it).
         public var leaseDuration: Duration = .seconds(30)
+        /// How long Stripe keeps an idempotency key or a meter identifier: 24 hours
+        /// (https://docs.stripe.com/api/idempotent_requests). A report first tried longer ago is checked against Stripe's
+        /// summaries before it is sent again.
+        public var keyWindow: Duration = .seconds(86_400)
 
         public init() {}
     }

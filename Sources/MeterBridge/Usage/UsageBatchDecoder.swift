@@ -61,18 +61,15 @@ struct UsageBatchDecoder: Sendable {
     private func decode(_ elements: [UsageRecordElement], batch: Bool, now: UnixTime) throws(APIError) -> [UsageRecordInput] {
         var records: [UsageRecordInput] = []
         records.reserveCapacity(elements.count)
-        var occurrences = UsageOccurrences()
+        let generated = UsageRecordID.Request()
         var firstError: (index: Int, error: FieldError)?
         var invalid = 0
         for (index, element) in elements.enumerated() {
             do throws(FieldError) {
                 var record = try decodeRecord(element, receivedAt: now)
                 guard firstError == nil else { continue }  // only counting the bad ones now
-                if record.id.isEmpty {
-                    let timestamp = record.timestampDefaulted ? nil : record.timestamp
-                    let occurrence = occurrences.next(customer: record.customerID, metric: record.metric, quantity: record.quantity, timestamp: timestamp)
-                    record.id = UsageRecordID.generated(customer: record.customerID, metric: record.metric, quantity: record.quantity, timestamp: timestamp, occurrence: occurrence)
-                }
+                // Without an id the record is new usage, however much it looks like one sent before.
+                if record.id.isEmpty { record.id = generated.id(at: index) }
                 records.append(record)
             } catch {
                 // Keep going: the answer tells how many records are bad, so a client fixes them all in one round.
