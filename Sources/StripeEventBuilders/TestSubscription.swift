@@ -91,10 +91,12 @@ public struct TestSubscription: Equatable, Sendable {
     public var canceledAt: Int64? = nil
     public var endedAt: Int64? = nil
     public var schedule: String? = nil
+    /// `billing_mode.type` (`classic` or `flexible`), rendered in the basil shape only; nil leaves the field out.
+    public var billingMode: String? = nil
 
     public init(
         id: String = "sub_test", customer: String = "cus_test", status: String = "active", items: [TestItem], cancelAtPeriodEnd: Bool = false,
-        cancelAt: Int64? = nil, canceledAt: Int64? = nil, endedAt: Int64? = nil, schedule: String? = nil
+        cancelAt: Int64? = nil, canceledAt: Int64? = nil, endedAt: Int64? = nil, schedule: String? = nil, billingMode: String? = nil
     ) {
         self.id = id
         self.customer = customer
@@ -105,6 +107,7 @@ public struct TestSubscription: Equatable, Sendable {
         self.canceledAt = canceledAt
         self.endedAt = endedAt
         self.schedule = schedule
+        self.billingMode = billingMode
     }
 
     /// The subscription-level period (acacia): the first item's.
@@ -129,6 +132,7 @@ public struct TestSubscription: Equatable, Sendable {
             object["current_period_start"] = .int(period.start)
             object["current_period_end"] = .int(period.end)
         }
+        if shape == .basil, let billingMode { object["billing_mode"] = .object(["type": .string(billingMode)]) }
         return .object(object)
     }
 
