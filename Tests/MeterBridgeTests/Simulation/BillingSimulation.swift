@@ -30,7 +30,8 @@ struct BillingSimulation {
             await worker.stop()
             print("simulation seed=\(seed) variants=\(story.variants.sorted().map(\.rawValue).joined(separator: ","))")
             print(outcome.timeline.joined(separator: "\n"))
-            #expect(outcome.passed, "seed \(seed): \(outcome.mismatches.joined(separator: "; "))")
+            let passed = outcome.passed
+            #expect(passed, "seed \(seed): \(outcome.mismatches.joined(separator: "; "))")
             return
         }
         let count = Self.environment["MB_SIM_STORIES"].flatMap(Int.init) ?? 2_000
@@ -43,7 +44,7 @@ struct BillingSimulation {
         print("simulation stories=\(outcomes.count) failures=\(failures.count) elapsed=\(ContinuousClock.now - started)")
         print(Self.coverage(outcomes))
         Self.report(failures)
-        #expect(failures.isEmpty, "\(failures.count) of \(outcomes.count) stories failed; first seed \(failures.first.map { String($0.seed) } ?? "-"): \(failures.first?.mismatches.joined(separator: "; ") ?? "")")
+        #expect(failures.count == 0, "\(failures.count) of \(outcomes.count) stories failed; first seed \(failures.first.map { String($0.seed) } ?? "-"): \(failures.first?.mismatches.joined(separator: "; ") ?? "")")
     }
 
     /// Which variants fail on their own: for each, `MB_SIM_ABLATE` stories (default 100) using only the baseline and
@@ -52,16 +53,22 @@ struct BillingSimulation {
     func eachVariantAloneOnTheBaseline() async throws {
         let count = Self.environment["MB_SIM_ABLATE"].flatMap(Int.init) ?? 100
         var lines: [String] = []
-        for variant in SimulationVariant.allCases where !StoryGenerator.baseline.contains(variant) {
-            let allowed = StoryGenerator.baseline.union([variant]).union(Self.prerequisites[variant] ?? [])
+        // `MB_SIM_ABLATE_ONLY=a,b+c` tries `a` alone and `b` with `c`; by default every variant alone.
+        let combinations: [Set<SimulationVariant>] =
+            Self.environment["MB_SIM_ABLATE_ONLY"].map { text in
+                text.split(separator: ",").map { Set($0.split(separator: "+").compactMap { SimulationVariant(rawValue: String($0)) }) }
+            } ?? SimulationVariant.allCases.filter { !StoryGenerator.baseline.contains($0) }.map { [$0] }
+        for combination in combinations {
+            let allowed = combination.reduce(StoryGenerator.baseline.union(combination)) { $0.union(Self.prerequisites[$1] ?? []) }
             let base = UInt64.random(in: 1..<(UInt64.max / 2))
             let outcomes = try await Self.play(Self.seeds(from: base, count: count, allowed: allowed), allowed: allowed)
-            let failures = outcomes.filter { !$0.passed && $0.variants.contains(variant) }
-            let using = outcomes.filter { $0.variants.contains(variant) }.count
+            let failures = outcomes.filter { !$0.passed && combination.isSubset(of: $0.variants) }
+            let using = outcomes.filter { combination.isSubset(of: $0.variants) }.count
+            let variant = combination.sorted().map(\.rawValue).joined(separator: "+")
             let shortest = failures.min { $0.timeline.count < $1.timeline.count }
             let only = allowed.subtracting(StoryGenerator.baseline).sorted().map(\.rawValue).joined(separator: ",")
             let replay = shortest.map { "MB_SIM_ONLY=\(only) MB_SIM_SEED=\($0.seed)  \($0.mismatches.first ?? "")" } ?? ""
-            lines.append("\(variant.rawValue.padding(toLength: 32, withPad: " ", startingAt: 0)) \(String(failures.count).leftPadded(4))/\(String(using).leftPadded(4))  \(replay)")
+            lines.append("\(variant.padding(toLength: 40, withPad: " ", startingAt: 0)) \(String(failures.count).leftPadded(4))/\(String(using).leftPadded(4))  \(replay)")
             print("ablation \(lines.last!)")
         }
         print("ablation: variant, failing/using stories, shortest failing replay\n" + lines.joined(separator: "\n"))

@@ -64,6 +64,8 @@ struct RuntimeDriver {
 
     /// Moves the clock forward, stopping where production would have run boundary flushes on the way.
     func moveClock(to time: Int64) async throws {
+        // The reporter runs every flush interval: a longer move would skip rounds production runs.
+        if time - clock.now.seconds > runtime.configuration.flush.interval { try await flush() }
         let lead = runtime.configuration.flush.boundaryLead
         if let end = run.stripe.currentPeriod(subscription: run.story.subscription)?.end, clock.now.seconds < end - lead, time > end - lead {
             clock.set(seconds: end - lead)

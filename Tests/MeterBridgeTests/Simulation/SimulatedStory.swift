@@ -67,6 +67,8 @@ enum StoryStep: Sendable, Equatable {
     case crash(afterCalls: Int)
     case backup
     case restore
+    /// The runtime is down (after a crash) while the clock moves on to this time.
+    case downtime(until: Int64)
 }
 
 /// A generated story: its seed, settings, steps and the variants it exercises.

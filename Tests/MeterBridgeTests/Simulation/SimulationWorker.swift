@@ -30,7 +30,7 @@ final class SimulationWorker: Sendable {
 
     static func start() async throws -> SimulationWorker {
         let clock = ManualClock(seconds: StoryGenerator.start)
-        let stripe = StripeAPIDouble(configuration: .init(apiKeys: [apiKey], clock: clock))
+        let stripe = StripeAPIDouble(configuration: .init(apiKeys: [apiKey], clock: clock, logger: quietLogger))
         return SimulationWorker(stripe: stripe, base: try await stripe.start(), clock: clock)
     }
 
@@ -47,7 +47,7 @@ final class SimulationWorker: Sendable {
             stripe.setRandomFaults(faults, on: .createUsageRecord)
             stripe.setRandomFaults(faults, on: .createMeterEvent)
         }
-        let directory = try TemporaryDirectory(prefix: "mb-sim")
+        let directory = try SimulationDirectory()
         defer { directory.remove() }
         let client = StripeClient(
             configuration: .init(
@@ -57,5 +57,24 @@ final class SimulationWorker: Sendable {
         let run = StoryRun(story: story, stripe: stripe, clock: clock, stripeClient: client, directory: directory)
         try await run.play()
         return try await run.judge()
+    }
+}
+
+/// A story's own directory for its SQLite file: in memory-backed `/dev/shm` where there is one (a real file, without
+/// the disk's fsync cost, so thousands of stories fit the budget), else in the temporary directory.
+struct SimulationDirectory: Sendable {
+    let path: String
+
+    init() throws {
+        let shared = "/dev/shm"
+        let base = FileManager.default.isWritableFile(atPath: shared) ? shared : FileManager.default.temporaryDirectory.path
+        path = base + "/mb-sim-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    var databasePath: String { path + "/meterbridge.sqlite" }
+
+    func remove() {
+        try? FileManager.default.removeItem(atPath: path)
     }
 }

@@ -94,8 +94,14 @@ struct StoryGenerator {
         sprinkleRuntimeEvents()
         var migrationPlanned = false
         if let changeAt {
+            if random.chance(0.3), may(.usagePendingAtChange) {
+                // Posted just before the change, inside one flush interval: still pending when Stripe switches.
+                story.variants.insert(.usagePendingAtChange)
+                let metric = story.metrics[Int(random.int(0...Int64(story.metrics.count - 1)))]
+                at(changeAt - 20)
+                post(UsagePost(metric: metric, quantity: random.int(1...9), timestamp: changeAt - 25, id: nextUsageID()), late: false)
+            }
             at(changeAt)
-            if random.chance(0.7) { flush() }  // otherwise usage is still pending at the switch
             switch midCycleChange(at: changeAt, lastCycle: lastCycle) {
             case .ended: return .ended
             case .anchorReset:
@@ -274,6 +280,12 @@ struct StoryGenerator {
         if random.chance(0.08), may(.crash), story.steps.contains(where: { if case .usage = $0 { return true } else { return false } }) {
             story.variants.insert(.crash)
             story.steps.append(.crash(afterCalls: Int(random.int(0...2))))
+            // Down for longer than Stripe keeps idempotency keys (24 h): a retry must not bill twice.
+            if random.chance(0.4), may(.retryAfterKeyExpiry), now + 26 * 3_600 < periodEnd - 86_400 {
+                story.variants.insert(.retryAfterKeyExpiry)
+                now += 25 * 3_600
+                story.steps.append(.downtime(until: now))
+            }
         }
         if random.chance(0.05), may(.restore), !story.variants.contains(.restore) {
             story.variants.insert(.restore)

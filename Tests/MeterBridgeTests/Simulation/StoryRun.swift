@@ -20,7 +20,7 @@ final class StoryRun: @unchecked Sendable {
     let stripe: StripeAPIDouble
     let clock: ManualClock
     let stripeClient: StripeClient
-    let directory: TemporaryDirectory
+    let directory: SimulationDirectory
     var timeline: [String] = []
     /// Posts meterbridge accepted (202), with the time they were posted.
     var accepted: [(post: UsagePost, at: Int64)] = []
@@ -31,7 +31,7 @@ final class StoryRun: @unchecked Sendable {
     private var index = 0
     private var backup: String { directory.path + "/backup.sqlite" }
 
-    init(story: SimulatedStory, stripe: StripeAPIDouble, clock: ManualClock, stripeClient: StripeClient, directory: TemporaryDirectory) {
+    init(story: SimulatedStory, stripe: StripeAPIDouble, clock: ManualClock, stripeClient: StripeClient, directory: SimulationDirectory) {
         self.story = story
         self.stripe = stripe
         self.clock = clock
@@ -45,8 +45,10 @@ final class StoryRun: @unchecked Sendable {
 
     /// Plays every step, one runtime session after another: a restart, a crash or a restore ends a session.
     func play() async throws {
-        while index < story.steps.count {
-            let ending = try await session()
+        var ending = SessionEnd.restart
+        // The session that runs out of steps also reports what is left and leaves the store for the status check.
+        while ending != .finished {
+            ending = try await session()
             switch ending {
             case .finished, .restart: break
             case .backup:
@@ -57,15 +59,15 @@ final class StoryRun: @unchecked Sendable {
                 log("store restored from the backup")
             }
         }
-        // A last session reports what is left and leaves the store for the judge's status check.
-        _ = try await session(final: true)
     }
 
     private enum SessionEnd { case finished, restart, backup, restore }
 
     /// One runtime on the store file: steps run until one ends the session.
-    private func session(final: Bool = false) async throws -> SessionEnd {
-        let database = try await SQLiteDatabase.open(path: directory.databasePath, logger: quietLogger)
+    private func session() async throws -> SessionEnd {
+        // One reader: a story never reads concurrently enough to need two threads more per store.
+        let database = try await SQLiteDatabase.open(
+            path: directory.databasePath, configuration: SQLiteDatabase.Configuration(readerCount: 1), logger: quietLogger)
         var configuration = MeterBridgeConfiguration()
         configuration.webhook.secrets = [SimulationWorker.secret]
         configuration.adminToken = SimulationWorker.token
@@ -79,12 +81,12 @@ final class StoryRun: @unchecked Sendable {
         do {
             end = try await app.test(.router) { client in
                 let driver = RuntimeDriver(run: self, runtime: runtime, database: database, client: client)
-                if final {
+                let end = try await self.steps(driver)
+                if end == .finished {
                     try await driver.flush()
                     try await self.checkStatus(driver)
-                    return SessionEnd.finished
                 }
-                return try await self.steps(driver)
+                return end
             }
         } catch {
             await database.close()
@@ -118,6 +120,10 @@ final class StoryRun: @unchecked Sendable {
                 return .restart
             case .crash(let calls):
                 try await driver.crash(afterCalls: calls)
+                return .restart
+            case .downtime(let until):
+                log("down until \(until)")
+                clock.set(seconds: until)
                 return .restart
             case .backup:
                 return .backup
