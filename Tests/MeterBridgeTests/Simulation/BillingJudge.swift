@@ -1,4 +1,5 @@
 import BillingCore
+import MeterBridge
 import StripeDouble
 
 /// What the judge found for one story.
@@ -19,11 +20,16 @@ struct StoryOutcome: Sendable {
 /// 3. Carry: usage that reaches meterbridge after its period's deadline counts in the period current when it arrived.
 ///    The deadline of a legacy item's period is its end (Stripe refuses usage records stamped before the current
 ///    period); of a meter item's, its invoice's `automatically_finalizes_at` (meter events stamped in the period still
-///    count until then).
+///    count until then). A period that ends unannounced (an anchor reset, an immediate cancellation) closes a legacy
+///    item one flush interval earlier: usage that arrived within the last interval had no reporter round before the
+///    end, and Stripe refuses it after.
 /// 4. Usage with no period to go to (stamped, or carried, outside every period of the subscription) bills nowhere.
 /// 5. A `sum` metric bills the sum; a `last` metric the latest value by timestamp (then by arrival); a metric that
 ///    started on a `last_ever` price keeps billing its latest value in a period without one.
 extension StoryRun {
+    /// meterbridge's default `flush.interval`, which the simulated runtime keeps.
+    static let flushInterval: Int64 = MeterBridgeConfiguration().flush.interval
+
     func judge() async throws -> StoryOutcome {
         let history = stripe.periodHistory(subscription: story.subscription)
         func period(containing time: Int64) -> (period: BillingPeriod, finalizesAt: Int64?)? {
@@ -46,7 +52,9 @@ extension StoryRun {
                 unbillable.insert(post.metric.name)
                 continue
             }
-            let deadline = mode(post.metric.product, at: post.timestamp) == .legacy ? home.period.end : (home.finalizesAt ?? .max)
+            let unannounced = home.period.end - home.period.start != StoryGenerator.period
+            let legacyDeadline = unannounced ? home.period.end - Self.flushInterval : home.period.end
+            let deadline = mode(post.metric.product, at: post.timestamp) == .legacy ? legacyDeadline : (home.finalizesAt ?? .max)
             var target = home.period
             if entry.at >= deadline {
                 guard let carried = period(containing: entry.at) else {

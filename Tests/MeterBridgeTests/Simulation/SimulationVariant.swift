@@ -9,10 +9,10 @@ enum SimulationVariant: String, CaseIterable, Comparable, Sendable {
     case flexibleMode
     case cancelAtPeriodEnd, cancelImmediately
     case anchorReset
-    case sumMetric, lastMetric, lastEverMigration
+    case sumMetric, lastMetric, lastMetricSwitch, lastEverMigration
     case usageWithID, duplicateID, idlessUsage, idlessRepeat, usagePendingAtChange
-    case lateLegacyUsage, lateMeterUsageInTime, lateMeterUsageAfterFinalization
-    case lateWebhook, outOfOrderWebhooks, duplicateWebhook
+    case lateLegacyUsage, switchAfterCarriedUsage, lateMeterUsageInTime, lateMeterUsageAfterFinalization
+    case lateWebhook, lateSwitchWebhook, outOfOrderWebhooks, duplicateWebhook
     case createInvoice
     case stripeFaults
     case restart, crash, retryAfterKeyExpiry, restore
@@ -31,5 +31,10 @@ let knownFailingVariants: [SimulationVariant: String] = [
     .replaceItemOneUpdate: "behaviour 2: an item replaced by a new one on the same product (one update) is not re-reported on the new item",
     .replaceItemTwoUpdates: "behaviour 2: an item replaced by a new one on the same product (two updates) is not re-reported on the new item",
     .flexibleMode: "behaviour 3: billing_mode flexible is ignored, so a switch is re-reported although Stripe invoiced the usage itself",
+    .usagePendingAtChange: "behaviour 2: usage still pending when the price switches is sent stamped before the switch, which Stripe does not bill",
+    .lastMetricSwitch: "behaviours 2 and 6: a last metric's re-report after a switch sends a sum of the period's values, not the latest value",
+    .retryAfterKeyExpiry: "behaviour 8: a report retried after Stripe's 24-hour key window is sent again blindly and billed twice",
+    .lateSwitchWebhook: "behaviour 5: reports sent to a legacy item Stripe already switched are refused (400) and left dead, never re-planned",
+    .switchAfterCarriedUsage: "behaviour 2: the re-report leaves out late usage carried into the period, which Stripe drops with the old price",
     .restore: "behaviour 8: keys are mb-<store identity>-<row id>; a restored store reuses them and Stripe drops new usage as a duplicate",
 ]

@@ -170,6 +170,14 @@ struct StoryGenerator {
             let replacement: SimulationVariant = oneUpdate ? .replaceItemOneUpdate : .replaceItemTwoUpdates
             guard may(kind), !replace || may(replacement) else { return .none }
             let price = toMeter ? metric.meterPrice(nextPriceTag()) : metric.legacy(nextPriceTag(), lastEver: false)
+            if carriedIntoPeriod {
+                guard may(.switchAfterCarriedUsage) else { return .none }
+                story.variants.insert(.switchAfterCarriedUsage)
+            }
+            if metric.last {
+                guard may(.lastMetricSwitch) else { return .none }
+                story.variants.insert(.lastMetricSwitch)
+            }
             story.variants.insert(kind)
             if replace {
                 story.variants.insert(replacement)
@@ -186,6 +194,8 @@ struct StoryGenerator {
     }
 
     private var plannedMigration: [String: Bool] = [:]
+    /// Whether late legacy usage was carried into the current period.
+    private var carriedIntoPeriod = false
 
     /// The boundary: Stripe renews (or ends) the subscription, late usage arrives, the invoice finalizes.
     private mutating func boundary(ending: Bool) {
@@ -203,6 +213,7 @@ struct StoryGenerator {
             periodEnd += Self.period
         }
         plannedMigration = [:]
+        carriedIntoPeriod = false
         lateUsage(stampedBefore: ended.end, finalization: ended.end + 30 + 3_600, modes: oldModes)
         deliverLateIfAny()
         flush()
@@ -210,6 +221,10 @@ struct StoryGenerator {
 
     /// Usage stamped in the ended period that arrives after its boundary: before the invoice finalizes, or after.
     private mutating func lateUsage(stampedBefore end: Int64, finalization: Int64, modes: [String: ReportingMode]) {
+        // Held-back webhooks of the boundary arrive within Stripe's finalization grace, which starts only once
+        // `invoice.created` was delivered: a minute and a half late, after the boundary's flushes.
+        at(now + 60)
+        deliverLateIfAny()
         guard random.chance(0.35) else {
             at(finalization + 60)
             finalize()
@@ -232,6 +247,7 @@ struct StoryGenerator {
         }
         post(UsagePost(metric: metric, quantity: random.int(1...9), timestamp: end - random.int(600...3_000), id: nextUsageID()), late: true)
         story.variants.insert(kind)
+        if kind == .lateLegacyUsage { carriedIntoPeriod = true }
         if !afterFinalization {
             flush()
             at(finalization + 60)
@@ -303,13 +319,25 @@ struct StoryGenerator {
         var delivery = Delivery.now
         if case .create = change {} else {
             switch random.int(0...99) {
-            case 0..<8 where may(.lateWebhook): delivery = .late; story.variants.insert(.lateWebhook); pendingLate = true
+            case 0..<8 where may(.lateWebhook) && (!Self.isSwitch(change) || may(.lateSwitchWebhook)):
+                delivery = .late
+                story.variants.insert(.lateWebhook)
+                if Self.isSwitch(change) { story.variants.insert(.lateSwitchWebhook) }
+                pendingLate = true
             case 8..<16 where may(.outOfOrderWebhooks): delivery = .reversed; story.variants.insert(.outOfOrderWebhooks)
             case 16..<24 where may(.duplicateWebhook): delivery = .duplicated; story.variants.insert(.duplicateWebhook)
             default: break
             }
         }
         story.steps.append(.stripe(change, delivery))
+    }
+
+    /// Whether `change` moves an item to another price inside the period.
+    private static func isSwitch(_ change: StripeChange) -> Bool {
+        switch change {
+        case .changePrice, .replaceItem: return true
+        default: return false
+        }
     }
 
     /// Stripe finalizes an invoice about an hour after its `invoice.created` webhook succeeded, so webhooks held back
