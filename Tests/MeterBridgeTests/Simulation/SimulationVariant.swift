@@ -36,5 +36,6 @@ let knownFailingVariants: [SimulationVariant: String] = [
     .retryAfterKeyExpiry: "behaviour 8: a report retried after Stripe's 24-hour key window is sent again blindly and billed twice",
     .lateSwitchWebhook: "behaviour 5: reports sent to a legacy item Stripe already switched are refused (400) and left dead, never re-planned",
     .switchAfterCarriedUsage: "behaviour 2: the re-report leaves out late usage carried into the period, which Stripe drops with the old price",
+    .lastEverMigration: "behaviour 6: a last_ever price migrated to a last meter does not send the latest value again in a period without a change",
     .restore: "behaviour 8: keys are mb-<store identity>-<row id>; a restored store reuses them and Stripe drops new usage as a duplicate",
 ]

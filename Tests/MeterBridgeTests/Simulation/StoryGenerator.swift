@@ -21,6 +21,8 @@ struct StoryGenerator {
     private var itemCounter = 0
     private var priceCounter = 0
     private var pendingLate = false
+    /// When the oldest held-back webhook was sent.
+    private var lateSince: Int64?
 
     /// The variants every story may use: the golden path the others are added to.
     static let baseline: Set<SimulationVariant> = [.acacia, .basil, .renewal, .sumMetric, .usageWithID]
@@ -324,6 +326,7 @@ struct StoryGenerator {
                 story.variants.insert(.lateWebhook)
                 if Self.isSwitch(change) { story.variants.insert(.lateSwitchWebhook) }
                 pendingLate = true
+                if lateSince == nil { lateSince = now }
             case 8..<16 where may(.outOfOrderWebhooks): delivery = .reversed; story.variants.insert(.outOfOrderWebhooks)
             case 16..<24 where may(.duplicateWebhook): delivery = .duplicated; story.variants.insert(.duplicateWebhook)
             default: break
@@ -352,6 +355,7 @@ struct StoryGenerator {
         at(now + 30)
         story.steps.append(.deliverLate)
         pendingLate = false
+        lateSince = nil
     }
 
     private mutating func flush() {
@@ -360,6 +364,14 @@ struct StoryGenerator {
 
     private mutating func at(_ time: Int64) {
         guard time > now else { return }
+        // Stripe retries a failed delivery for up to three days; held-back webhooks arrive within two.
+        if pendingLate, let since = lateSince, time > since + 2 * 86_400 {
+            now = since + 2 * 86_400
+            story.steps.append(.clock(now))
+            story.steps.append(.deliverLate)
+            pendingLate = false
+            lateSince = nil
+        }
         now = time
         story.steps.append(.clock(time))
     }
