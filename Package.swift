@@ -130,6 +130,7 @@ let package = Package(
             name: "StripeDouble",
             dependencies: [
                 "BillingCore",
+                "StripeEventBuilders",
                 "SystemClock",
                 "TestPrimitives",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -226,6 +227,7 @@ let package = Package(
             dependencies: [
                 "BillingCore",
                 "StripeDouble",
+                "StripeEventBuilders",
                 "TestPrimitives",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

@@ -98,6 +98,7 @@ public final class StripeAPIDouble: Sendable {
 public enum StripeDoubleError: Error, Sendable, Equatable {
     case serverDidNotStart
     case unknownSubscriptionItem(String)
+    case unknownSubscription(String)
     case periodDoesNotAdvance(item: String)
     case timedOut(waitingFor: String)
 }

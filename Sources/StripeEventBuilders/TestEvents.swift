@@ -25,7 +25,7 @@ public enum TestEvents {
     /// An invoice object; `id` nil renders an upcoming invoice.
     public static func invoiceObject(
         id: String?, subscription: TestSubscription, period: BillingPeriod, status: String, billingReason: String = "subscription_cycle",
-        finalizedAt: Int64? = nil, shape: APIShape
+        finalizedAt: Int64? = nil, automaticallyFinalizesAt: Int64? = nil, shape: APIShape
     ) -> JSONValue {
         let lines: [JSONValue] = subscription.items.filter { $0.price.mode != .none }.enumerated().map { index, item in
             var line: JSONObject = [
@@ -55,6 +55,7 @@ public enum TestEvents {
             "status_transitions": .object(["finalized_at": finalizedAt.map(JSONValue.int) ?? .null]),
         ]
         if let id { object["id"] = .string(id) }
+        if let automaticallyFinalizesAt { object["automatically_finalizes_at"] = .int(automaticallyFinalizesAt) }
         if shape == .acacia {
             object["subscription"] = .string(subscription.id)
         } else {
@@ -68,11 +69,12 @@ public enum TestEvents {
 
     public static func invoice(
         _ type: String, id: String, created: Int64, invoiceID: String?, subscription: TestSubscription, period: BillingPeriod,
-        status: String, billingReason: String = "subscription_cycle", finalizedAt: Int64? = nil, shape: APIShape
+        status: String, billingReason: String = "subscription_cycle", finalizedAt: Int64? = nil, automaticallyFinalizesAt: Int64? = nil,
+        shape: APIShape
     ) -> JSONValue {
         let object = invoiceObject(
             id: invoiceID, subscription: subscription, period: period, status: status, billingReason: billingReason,
-            finalizedAt: finalizedAt, shape: shape
+            finalizedAt: finalizedAt, automaticallyFinalizesAt: automaticallyFinalizesAt, shape: shape
         )
         return envelope(id: id, type: type, created: created, shape: shape, object: object)
     }
@@ -92,12 +94,12 @@ public enum TestEvents {
 
     public static func schedule(
         _ type: String, id: String, created: Int64, scheduleID: String, subscriptionID: String, status: String, phases: [Phase],
-        expandPrices: Bool, shape: APIShape
+        expandPrices: Bool, customer: String = "cus_test", shape: APIShape
     ) -> JSONValue {
         let current = phases.first { $0.start <= created && ($0.end.map { created < $0 } ?? true) }
         let finished = ["released", "canceled", "completed"].contains(status)
         let object: JSONValue = .object([
-            "id": .string(scheduleID), "object": .string("subscription_schedule"), "customer": .string("cus_test"),
+            "id": .string(scheduleID), "object": .string("subscription_schedule"), "customer": .string(customer),
             "status": .string(status), "end_behavior": .string("release"),
             "subscription": status == "released" ? .null : .string(subscriptionID),
             "released_subscription": status == "released" ? .string(subscriptionID) : .null,

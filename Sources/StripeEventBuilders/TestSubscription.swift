@@ -96,7 +96,7 @@ public struct TestSubscription: Equatable, Sendable {
 
     public init(
         id: String = "sub_test", customer: String = "cus_test", status: String = "active", items: [TestItem], cancelAtPeriodEnd: Bool = false,
-        cancelAt: Int64? = nil, canceledAt: Int64? = nil, endedAt: Int64? = nil, schedule: String? = nil
+        cancelAt: Int64? = nil, canceledAt: Int64? = nil, endedAt: Int64? = nil, schedule: String? = nil, billingMode: String? = nil
     ) {
         self.id = id
         self.customer = customer
@@ -107,6 +107,7 @@ public struct TestSubscription: Equatable, Sendable {
         self.canceledAt = canceledAt
         self.endedAt = endedAt
         self.schedule = schedule
+        self.billingMode = billingMode
     }
 
     /// The subscription-level period (acacia): the first item's.

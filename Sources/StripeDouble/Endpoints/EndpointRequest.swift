@@ -20,6 +20,7 @@ extension DoubleState {
         case .createMeterEvent: return try createMeterEvent(request)
         case .createMeterEventAdjustment: return try createMeterEventAdjustment(request)
         case .listMeterEventSummaries: return try listMeterEventSummaries(request)
+        case .listSubscriptions: return try listSubscriptions(request)
         }
     }
 

@@ -1,3 +1,5 @@
+import BillingCore
+
 /// A JSON value with ordered object members, rendered the way Stripe's API writes its bodies.
 indirect enum JSONOutput: Sendable, Equatable {
     case null
@@ -70,5 +72,20 @@ extension JSONOutput {
     /// `.string(value)` or `.null`.
     static func optional(_ value: String?) -> JSONOutput {
         value.map(JSONOutput.string) ?? .null
+    }
+}
+
+extension JSONOutput {
+    /// A document of the event builders, members in key order so the answer is the same on every run.
+    init(_ value: JSONValue) {
+        switch value {
+        case .null: self = .null
+        case .bool(let flag): self = .bool(flag)
+        case .int(let number): self = .int(number)
+        case .double(let number): self = .double(number)
+        case .string(let text): self = .string(text)
+        case .array(let elements): self = .array(elements.map(JSONOutput.init))
+        case .object(let members): self = .object(members.keys.sorted().map { ($0, JSONOutput(members[$0]!)) })
+        }
     }
 }

@@ -10,12 +10,14 @@ public enum StripeEndpoint: String, Sendable, Hashable, CaseIterable {
     case createMeterEventAdjustment = "meter_event_adjustments"
     /// `GET /v1/billing/meters/{id}/event_summaries`.
     case listMeterEventSummaries = "event_summaries"
+    /// `GET /v1/subscriptions`.
+    case listSubscriptions = "subscriptions"
 
     /// Whether the operation creates something (POST): only those take idempotency keys.
     public var isCreate: Bool {
         switch self {
         case .createUsageRecord, .createMeterEvent, .createMeterEventAdjustment: return true
-        case .listUsageRecordSummaries, .listMeterEventSummaries: return false
+        case .listUsageRecordSummaries, .listMeterEventSummaries, .listSubscriptions: return false
         }
     }
 }
@@ -35,6 +37,8 @@ struct MatchedRoute: Sendable, Equatable {
             self.init(endpoint: .createUsageRecord, objectID: parts[2])
         case ("GET", 4) where parts[0] == "v1" && parts[1] == "subscription_items" && parts[3] == "usage_record_summaries" && !parts[2].isEmpty:
             self.init(endpoint: .listUsageRecordSummaries, objectID: parts[2])
+        case ("GET", 2) where parts == ["v1", "subscriptions"]:
+            self.init(endpoint: .listSubscriptions, objectID: nil)
         case ("POST", 3) where parts == ["v1", "billing", "meter_events"]:
             self.init(endpoint: .createMeterEvent, objectID: nil)
         case ("POST", 3) where parts == ["v1", "billing", "meter_event_adjustments"]:

@@ -6,6 +6,7 @@ struct DoubleState: Sendable {
     var customers: Set<String> = []
     var items: [String: LegacyItemState] = [:]
     var meters = MeterLedger()
+    var book = SubscriptionBook()
     var idempotency = IdempotencyStore()
     var faults: [StripeEndpoint: FaultPlan] = [:]
     var requests: [RecordedRequest] = []
