@@ -7,7 +7,7 @@ import Synchronization
 extension StripeAPIDouble {
     /// Creates a subscription whose first period is `period`; `createInvoice` adds the `subscription_create` invoice.
     public func createSubscription(
-        id: String, customer: String, billingMode: BillingMode = .classic, period: BillingPeriod, items: [DoubleSubscriptionItem],
+        id: String, customer: String, billingMode: DoubleBillingMode = .classic, period: BillingPeriod, items: [DoubleSubscriptionItem],
         shape: APIShape, at: Int64, createInvoice: Bool = false
     ) -> [DoubleWebhook] {
         core.state.withLock { state in

@@ -48,6 +48,7 @@ struct OpenAPIParameterTests {
             }
         },
         .cancelMeterEvent: { f in _ = try await f.client.cancelMeterEvent(eventName: "api_requests", identifier: "m-0") },
+        .listSubscriptions: { f in _ = try await f.client.subscriptions(customer: "cus_1") },
         .listMeterEventSummaries: { f in
             // Every grouping window, over several pages (pageSize 1), so `starting_after` goes out too.
             for window in [nil, StripeMeterSummaryWindow.day, .hour] {

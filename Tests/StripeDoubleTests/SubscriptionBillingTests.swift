@@ -12,7 +12,7 @@ struct SubscriptionBillingTests {
     static let meter = TestPrice.meter("price_api_meter", product: "prod_api", meter: "mtr_sum")
     static let meterLast = TestPrice.meter("price_seats_meter", product: "prod_seats", meter: "mtr_last")
 
-    static func subscribe(_ stripe: StripeAPIDouble, mode: BillingMode = .classic, price: TestPrice = legacy) -> [DoubleWebhook] {
+    static func subscribe(_ stripe: StripeAPIDouble, mode: DoubleBillingMode = .classic, price: TestPrice = legacy) -> [DoubleWebhook] {
         stripe.createSubscription(
             id: "sub_bill", customer: "cus_2", billingMode: mode, period: F.april, items: [.init(id: "si_bill", price: price)], shape: .basil,
             at: F.april.start)

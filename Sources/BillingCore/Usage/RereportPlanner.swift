@@ -16,7 +16,8 @@ public enum RereportPlanner {
     /// The re-report of `request` on `channel`, the new item's.
     ///
     /// - Parameters:
-    ///   - usage: the customer's records of the metric stamped in `[request.usageFrom, switchedAt)`.
+    ///   - usage: the customer's records of the metric stamped before the switch, back far enough to include usage
+    ///     carried into the period (a sent record counts where its report put it).
     ///   - existing: re-reports already written for the customer's metric in the period. One stamped at this switch
     ///     means a round planned it before (and perhaps crashed before marking the action done); one stamped later
     ///     covers this switch's usage too: nothing new either way.
@@ -33,18 +34,23 @@ public enum RereportPlanner {
         var counted: [RecordedUsage] = []
         var taken: [String] = []
         var release = Set<Int64>()
-        for record in usage where request.usageFrom <= record.timestamp && record.timestamp < switchedAt {
+        let window = request.usageFrom..<switchedAt
+        for record in usage {
             switch record.delivery {
-            case .unreported:
+            case .unreported where window.contains(record.timestamp):
                 taken.append(record.id)
                 counted.append(record)
-            case .unsent(let reportID):
+            case .unsent(let reportID) where window.contains(record.timestamp):
                 release.insert(reportID)
                 taken.append(record.id)
                 counted.append(record)
             case .sent(_, let sentChannel, let timestamp, let sentAt):
-                guard !billedOnNewPrice(sentChannel, timestamp: timestamp, sentAt: sentAt, channel: channel, billedFrom: request.billedFrom) else { continue }
+                // Where Stripe put it is the report's timestamp: usage carried into the period counts, though it
+                // happened before.
+                guard window.contains(timestamp), !billedOnNewPrice(sentChannel, timestamp: timestamp, sentAt: sentAt, channel: channel, billedFrom: request.billedFrom) else { continue }
                 counted.append(record)
+            case .unreported, .unsent:
+                continue
             }
         }
         guard let latest = counted.max(by: { ($0.timestamp, $0.sequence) < ($1.timestamp, $1.sequence) }) else { return plan }

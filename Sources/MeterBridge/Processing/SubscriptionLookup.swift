@@ -65,6 +65,11 @@ public final class SubscriptionLookup: Sendable {
         return applied
     }
 
+    /// Lets the next round ask about `customer` again (its lookup failed).
+    public func forget(customer: String) {
+        askedAt.withLock { _ = $0.removeValue(forKey: customer) }
+    }
+
     /// The event meterbridge stores for a subscription object Stripe returned; nil without an id or customer.
     static func event(for object: JSONValue, at now: UnixTime) -> ReceivedEvent? {
         guard let id = object["id"]?.stringValue, let customer = object["customer"]?.stringValue else { return nil }

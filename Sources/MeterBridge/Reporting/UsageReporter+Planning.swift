@@ -44,11 +44,25 @@ extension UsageReporter {
                 groups[key] ?? [], route: route, subscriptions: states[key.customer] ?? [], now: now, subscriptionGrace: configuration.subscriptionGrace
             )
             // Usage about to go out by customer waited the whole grace for a subscription: ask Stripe before sending it.
-            if plan.reports.contains(where: { $0.period == nil }), let lookup, try await lookup.takeIn(customer: key.customer) > 0 {
-                states[key.customer] = try await state.subscriptions(customerID: key.customer).map(SubscriptionStateCodec.decode)
-                plan = UsagePlanner.plan(
-                    groups[key] ?? [], route: route, subscriptions: states[key.customer] ?? [], now: now, subscriptionGrace: configuration.subscriptionGrace
-                )
+            if plan.reports.contains(where: { $0.period == nil }), let lookup {
+                let found: Int
+                do {
+                    found = try await lookup.takeIn(customer: key.customer)
+                } catch {
+                    // Unanswered: the usage waits for the next round's lookup rather than go out by customer unasked.
+                    lookup.forget(customer: key.customer)
+                    logger.warning("Could not look up a customer's subscriptions; its usage waits", metadata: [
+                        "stripe.customer.id": "\(key.customer)", "error": "\(error)",
+                    ])
+                    plan.reports.removeAll { $0.period == nil }
+                    found = 0
+                }
+                if found > 0 {
+                    states[key.customer] = try await state.subscriptions(customerID: key.customer).map(SubscriptionStateCodec.decode)
+                    plan = UsagePlanner.plan(
+                        groups[key] ?? [], route: route, subscriptions: states[key.customer] ?? [], now: now, subscriptionGrace: configuration.subscriptionGrace
+                    )
+                }
             }
             planned += plan.reports
         }
@@ -76,7 +90,10 @@ extension UsageReporter {
             let channel: PlannedReport.Channel = item.mode == .legacy
                 ? .usageRecord(subscriptionID: subscriptionID, itemID: item.id, action: route.aggregation == .last ? .set : .increment)
                 : .meterEvent(eventName: route.meterEventName ?? route.metric)
-            let usage = try await ledger.recordedUsage(customerID: customer, metric: route.metric, from: request.usageFrom, to: min(request.switchedAt, now))
+            // From a meter window back: usage carried into the period happened before it.
+            let usage = try await ledger.recordedUsage(
+                customerID: customer, metric: route.metric, from: request.usageFrom - UsagePlanner.meterWindow, to: min(request.switchedAt, now)
+            )
             let existing = try await ledger.rereports(customerID: customer, metric: route.metric, periodStart: request.period.start)
             let plan = RereportPlanner.plan(
                 request, customerID: customer, route: route, channel: channel, usage: usage,

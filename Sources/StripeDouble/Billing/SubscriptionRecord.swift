@@ -12,7 +12,7 @@ struct SubscriptionRecord: Sendable {
 
     var id: String
     var customer: String
-    var billingMode: BillingMode
+    var billingMode: DoubleBillingMode
     var status: String
     /// The API shape its webhooks are rendered in (the endpoint's API version).
     var shape: APIShape

@@ -75,7 +75,7 @@ enum StoryStep: Sendable, Equatable {
 struct SimulatedStory: Sendable {
     var seed: UInt64
     var shape: APIShape
-    var billingMode: BillingMode
+    var billingMode: DoubleBillingMode
     var customer = "cus_sim"
     var subscription = "sub_sim"
     var metrics: [SimulatedMetric]

@@ -44,7 +44,7 @@ struct StoryGenerator {
         var random = SeededRandom(seed: SeededRandom.mix(seed))
         let shape: APIShape = random.chance(0.5) ? .acacia : .basil
         // `billing_mode` exists from basil on (2025-06-30.basil); acacia subscriptions are classic.
-        let mode: BillingMode = shape == .basil && random.chance(0.25) && allowed.contains(.flexibleMode) ? .flexible : .classic
+        let mode: DoubleBillingMode = shape == .basil && random.chance(0.25) && allowed.contains(.flexibleMode) ? .flexible : .classic
         var metrics: [SimulatedMetric] = random.chance(0.55) ? [.api] : (random.chance(0.5) ? [.seats] : [.api, .seats])
         if !allowed.contains(.lastMetric) { metrics = [.api] }
         self.random = random

@@ -3,7 +3,7 @@ import StripeEventBuilders
 
 /// A subscription's `billing_mode.type`: how Stripe bills usage when an item's price changes inside a period
 /// (https://docs.stripe.com/billing/subscriptions/billing-mode).
-public enum BillingMode: String, Sendable, Hashable, CaseIterable {
+public enum DoubleBillingMode: String, Sendable, Hashable, CaseIterable {
     /// Stripe bills only usage reported after the change: the old price's usage of the period is dropped.
     case classic
     /// Stripe invoices the usage before the change itself (an invoice item on the old price), then bills usage after it.
