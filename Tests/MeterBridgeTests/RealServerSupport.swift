@@ -7,6 +7,15 @@ import Synchronization
 
 /// Talking to a real `meterbridge serve` child process over loopback.
 enum RealServer {
+    /// Writes a configuration file with the one `api_requests` metric (product `prod_api`, its meter, `sum`) into
+    /// `directory`; returns its path, for `MB_CONFIG`.
+    static func writeCatalogue(in directory: TemporaryDirectory) throws -> String {
+        let config = directory.path + "/meterbridge.yaml"
+        try "metrics:\n  api_requests:\n    product: prod_api\n    meter_event_name: api_requests\n    aggregation: sum\n"
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        return config
+    }
+
     /// The environment for a server on `port` storing to `databasePath`.
     static func environment(port: Int, databasePath: String, secret: String) -> [String: String] {
         [

@@ -43,14 +43,7 @@ struct ReportingCrashTests {
 
     static func crashAndRestart(stripe: StripeAPIDouble, base: URL, story: BillingStory, item: String, directory: TemporaryDirectory, now: Int64) async throws {
 
-        let config = directory.path + "/meterbridge.yaml"
-        try """
-            metrics:
-              api_requests:
-                product: prod_api
-                meter_event_name: api_requests
-                aggregation: sum
-            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let config = try RealServer.writeCatalogue(in: directory)
         let binary = try ServerProcess.builtBinary()
         func start(_ round: Int) async throws -> ServerProcess {
             let port = try ServerProcess.freePort()

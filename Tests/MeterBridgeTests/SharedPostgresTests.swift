@@ -48,9 +48,7 @@ struct SharedPostgresTests {
 
     static func run(world: SharedWorld, stripe: StripeAPIDouble, stripeBase: URL, databaseURL: String, directory: TemporaryDirectory, now: Int64) async throws {
         let binary = try ServerProcess.builtBinary()
-        let config = directory.path + "/meterbridge.yaml"
-        try "metrics:\n  api_requests:\n    product: prod_api\n    meter_event_name: api_requests\n    aggregation: sum\n"
-            .write(toFile: config, atomically: true, encoding: .utf8)
+        let config = try RealServer.writeCatalogue(in: directory)
         func start(_ name: String, database: String, reporting: Bool) async throws -> ServerProcess {
             let port = try ServerProcess.freePort()
             var environment = RealServer.environment(port: port, databasePath: "", secret: secret)

@@ -42,14 +42,7 @@ struct UsageWithoutIDTests {
     @Test func usageAddTwiceWithoutAnIDRecordsBoth() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let config = directory.path + "/meterbridge.yaml"
-        try """
-            metrics:
-              api_requests:
-                product: prod_api
-                meter_event_name: api_requests
-                aggregation: sum
-            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let config = try RealServer.writeCatalogue(in: directory)
         let binary = try ServerProcess.builtBinary()
         let port = try ServerProcess.freePort()
         var environment = RealServer.environment(port: port, databasePath: directory.databasePath, secret: "whsec_usage_add")

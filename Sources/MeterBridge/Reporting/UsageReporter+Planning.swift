@@ -40,9 +40,10 @@ extension UsageReporter {
             if states[key.customer] == nil {
                 states[key.customer] = try await state.subscriptions(customerID: key.customer).map(SubscriptionStateCodec.decode)
             }
-            var plan = UsagePlanner.plan(
-                groups[key] ?? [], route: route, subscriptions: states[key.customer] ?? [], now: now, subscriptionGrace: configuration.subscriptionGrace
-            )
+            let planGroup = { (subscriptions: [SubscriptionState]) in
+                UsagePlanner.plan(groups[key] ?? [], route: route, subscriptions: subscriptions, now: now, subscriptionGrace: self.configuration.subscriptionGrace)
+            }
+            var plan = planGroup(states[key.customer] ?? [])
             // Usage about to go out by customer waited the whole grace for a subscription: ask Stripe before sending it.
             if plan.reports.contains(where: { $0.period == nil }), let lookup {
                 let found: Int
@@ -58,10 +59,9 @@ extension UsageReporter {
                     found = 0
                 }
                 if found > 0 {
-                    states[key.customer] = try await state.subscriptions(customerID: key.customer).map(SubscriptionStateCodec.decode)
-                    plan = UsagePlanner.plan(
-                        groups[key] ?? [], route: route, subscriptions: states[key.customer] ?? [], now: now, subscriptionGrace: configuration.subscriptionGrace
-                    )
+                    let subscriptions = try await state.subscriptions(customerID: key.customer).map(SubscriptionStateCodec.decode)
+                    states[key.customer] = subscriptions
+                    plan = planGroup(subscriptions)
                 }
             }
             planned += plan.reports
